@@ -236,3 +236,34 @@ func (p positions) line(paths ...string) int {
 	}
 	return 0
 }
+
+// LoadAll reads every framework version under root (one directory each)
+// into a new model. Every version's errors are reported, not just the
+// first version's.
+func LoadAll(fsys fs.FS, root string) (*Model, error) {
+	entries, err := fs.ReadDir(fsys, root)
+	if err != nil {
+		return nil, fmt.Errorf("read frameworks in %s: %w", root, err)
+	}
+	m := NewModel()
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		fw, err := LoadDir(fsys, path.Join(root, e.Name()))
+		if err == nil {
+			err = m.Add(fw)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(m.Versions()) == 0 {
+		return nil, fmt.Errorf("no framework under %s", root)
+	}
+	return m, nil
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// exitError carries an exit status out of a subcommand.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `results: Field Results on the command line
+
+  results framework check [--dir DIR] [--format text|json] [--lang en|fr|es]
+      check the framework's own figures against its rules (exit 1 on errors)
+  results framework list [--root DIR]
+      list the framework versions and what each holds
+  results validate [--format text|json] [--input auto|jsonl|csv] [--today YYYY-MM-DD] FILE...
+      validate records (JSON lines, or CSV of activities; - for standard input)
+
+Without --dir/--root the frameworks built into the program are used.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: tests call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := dispatch(args, stdin, stdout, stderr)
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "results: %s\n\n%s", ue.msg, usage)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "results: %v\n", err)
+		return 2
+	}
+}
+
+func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"missing command"}
+	}
+	switch args[0] {
+	case "framework":
+		if len(args) < 2 {
+			return usageError{"framework: missing subcommand (check or list)"}
+		}
+		switch args[1] {
+		case "check":
+			return frameworkCheck(args[2:], stdout, stderr)
+		case "list":
+			return frameworkList(args[2:], stdout, stderr)
+		}
+		return usageError{fmt.Sprintf("framework: unknown subcommand %q", args[1])}
+	case "validate":
+		return validateCmd(args[1:], stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse turns flag errors into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{fs.Name() + ": " + err.Error()}
+	}
+	return nil
+}
