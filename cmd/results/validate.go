@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,6 +68,28 @@ func validateCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	return nil
 }
 
+// malformed turns a decoding error into findings, one per bad cell for CSV.
+func malformed(set *validate.Set, name string, it record.Item) []validate.Finding {
+	var errs []error
+	if j, ok := it.Err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{it.Err}
+	}
+	var out []validate.Finding
+	for _, err := range errs {
+		cause, field := err.Error(), ""
+		var le *record.LineError
+		if errors.As(err, &le) {
+			cause, field = le.Cause, le.Column
+		}
+		f := set.Malformed(cause)
+		f.File, f.Line, f.Field = name, it.Line, field
+		out = append(out, f)
+	}
+	return out
+}
+
 func readInput(name, format string, stdin io.Reader) ([]record.Item, error) {
 	var r io.Reader = stdin
 	if name != "-" {
@@ -116,8 +139,7 @@ func check(set *validate.Set, inputs []input, today time.Time) []validate.Findin
 	for _, in := range inputs {
 		for _, it := range in.items {
 			if it.Err != nil {
-				out = append(out, validate.Finding{Severity: validate.Error, Rule: "input.malformed", File: in.name, Line: it.Line,
-					Field: "", Message: "This line could not be read: " + it.Err.Error() + ".", Fix: "Correct the line; the README describes the JSON lines and CSV formats."})
+				out = append(out, malformed(set, in.name, it)...)
 				continue
 			}
 			fs := set.Record(it.Rec, ctx)

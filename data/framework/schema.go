@@ -49,6 +49,12 @@ func multi(list string) *memdb.IndexSchema {
 	return &memdb.IndexSchema{AllowMissing: true, Indexer: &memdb.CompoundMultiIndex{Indexes: []memdb.Indexer{str("V"), strs(list)}, AllowMissing: true}}
 }
 
+// coverage indexes (version, country, office) for every country an office
+// covers, so "does this office cover this country" is one exact lookup.
+func coverage() *memdb.IndexSchema {
+	return &memdb.IndexSchema{AllowMissing: true, Indexer: &memdb.CompoundMultiIndex{Indexes: []memdb.Indexer{str("V"), strs("Countries"), str("Code")}, AllowMissing: true}}
+}
+
 func table(name string, id *memdb.IndexSchema, others map[string]*memdb.IndexSchema) *memdb.TableSchema {
 	id.Name, id.Unique, id.AllowMissing = "id", true, false
 	t := &memdb.TableSchema{Name: name, Indexes: map[string]*memdb.IndexSchema{"id": id}}
@@ -75,7 +81,7 @@ func schema() *memdb.DBSchema {
 		table(tPledges, vc(), map[string]*memdb.IndexSchema{"area": multi("Areas"), "target": multi("Targets"), "order": key("V", "Ord")}),
 		table(tRegions, vc(), nil),
 		table(tCountries, vc(), map[string]*memdb.IndexSchema{"region": key("V", "Region", "Name"), "iso3": key("V", "ISO3"), "name": key("V", "Name")}),
-		table(tOffices, vc(), map[string]*memdb.IndexSchema{"region": key("V", "Region", "Code"), "parent": key("V", "Parent", "Code"), "country": multi("Countries")}),
+		table(tOffices, vc(), map[string]*memdb.IndexSchema{"region": key("V", "Region", "Code"), "parent": key("V", "Parent", "Code"), "country": multi("Countries"), "coverage": coverage()}),
 		table(tSubprogrammes, vc(), map[string]*memdb.IndexSchema{"area": multi("Areas"), "order": key("V", "Ord")}),
 		table(tResults, vc(), map[string]*memdb.IndexSchema{"subprogramme": key("V", "Subprogramme", "Ord")}),
 		table(tMeasures, vc(), map[string]*memdb.IndexSchema{"result": key("V", "Result", "Ord"), "subprogramme": key("V", "Subprogramme", "Ord")}),

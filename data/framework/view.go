@@ -157,12 +157,8 @@ func (w *View) Covers(office, iso2 string) bool {
 	if o.Kind == "headquarters" {
 		return w.Country(iso2) != nil
 	}
-	for _, c := range w.OfficesCovering(iso2) {
-		if c.Code == office {
-			return true
-		}
-	}
-	return false
+	hit, err := w.txn.First(tOffices, "coverage", w.v, iso2, office)
+	return err == nil && hit != nil
 }
 
 // Programme plan.

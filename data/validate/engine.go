@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -128,13 +129,23 @@ func placeholders(s string) []string {
 	}
 }
 
+// vms reuses expr virtual machines: a VM is not safe for concurrent use, but
+// allocating one per rule evaluation was a third of the validator's garbage.
+var vms = sync.Pool{New: func() any { return new(vm.VM) }}
+
+func eval(p *vm.Program, env any) (any, error) {
+	m := vms.Get().(*vm.VM)
+	defer vms.Put(m)
+	return m.Run(p, env)
+}
+
 // run evaluates a subject's rules on env and appends a finding for each
 // rule that applies and fails. A rule that fails to run (a runtime error,
 // e.g. a missing map key) is itself reported, never a panic.
 func (e *Engine) run(subject string, env any, src string, out []Finding) []Finding {
 	for _, c := range e.rules[subject] {
 		if c.when != nil {
-			ok, err := expr.Run(c.when, env)
+			ok, err := eval(c.when, env)
 			if err != nil {
 				out = append(out, e.ruleFailed(c, err))
 				continue
@@ -143,7 +154,7 @@ func (e *Engine) run(subject string, env any, src string, out []Finding) []Findi
 				continue
 			}
 		}
-		ok, err := expr.Run(c.check, env)
+		ok, err := eval(c.check, env)
 		if err != nil {
 			out = append(out, e.ruleFailed(c, err))
 			continue
@@ -153,7 +164,7 @@ func (e *Engine) run(subject string, env any, src string, out []Finding) []Findi
 		}
 		args := make(map[string]string, len(c.args))
 		for name, p := range c.args {
-			v, err := expr.Run(p, env)
+			v, err := eval(p, env)
 			if err != nil {
 				args[name] = "?"
 				continue

@@ -40,7 +40,11 @@ func (f Finding) String() string {
 	if f.Record != "" {
 		fmt.Fprintf(&b, "%s: ", f.Record)
 	}
-	fmt.Fprintf(&b, "%s [%s] %s: %s", f.Severity, f.Rule, f.Field, f.Message)
+	fmt.Fprintf(&b, "%s [%s] ", f.Severity, f.Rule)
+	if f.Field != "" {
+		fmt.Fprintf(&b, "%s: ", f.Field)
+	}
+	b.WriteString(f.Message)
 	if f.Fix != "" {
 		fmt.Fprintf(&b, " Fix: %s", f.Fix)
 	}

@@ -68,3 +68,12 @@ func (s *Set) anyEngine() *Engine {
 	}
 	return nil
 }
+
+// Malformed is the finding for input that could not be read as a record.
+func (s *Set) Malformed(cause string) Finding {
+	cause = strings.TrimSuffix(cause, ".")
+	if e := s.anyEngine(); e != nil {
+		return e.structural("input.malformed", "", map[string]string{"cause": cause})
+	}
+	return Finding{Severity: Error, Rule: "input.malformed", Message: "This line could not be read: " + cause + "."}
+}
