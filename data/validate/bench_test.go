@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/unodc/fieldresults/assets"
+	"github.com/unodc/fieldresults/data/framework"
 	"github.com/unodc/fieldresults/data/record"
 	"github.com/unodc/fieldresults/data/validate"
 )
@@ -106,6 +108,22 @@ func BenchmarkFrameworkCheck(b *testing.B) {
 	for b.Loop() {
 		if len(e.Framework()) != 10 {
 			b.Fatal("framework findings changed")
+		}
+	}
+}
+
+// BenchmarkLoadAndCompile is the whole start-up cost of the framework:
+// parse the YAML, cross-check it, build the go-memdb model, compile the
+// rules.
+func BenchmarkLoadAndCompile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := framework.LoadAll(assets.FS, "framework")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := validate.New(m, key, "en"); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
