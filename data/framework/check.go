@@ -79,6 +79,9 @@ func (c *checker) identity(at Loc) {
 	c.need(at, "title", fw.Title)
 	from, err1 := time.Parse(time.DateOnly, fw.Period.From)
 	to, err2 := time.Parse(time.DateOnly, fw.Period.To)
+	if p, ok := fw.locs["period "]; ok && p.Line > 0 {
+		at = p
+	}
 	if err1 != nil || err2 != nil {
 		c.fail(at, "period: want from and to as YYYY-MM-DD, got %q and %q", fw.Period.From, fw.Period.To)
 	} else if to.Before(from) {
@@ -124,6 +127,7 @@ func (c *checker) strategy() {
 		}
 	}
 	for _, m := range fw.CrossCutting {
+		c.need(fw.Loc("marker", m.Code), "cross-cutting commitment code", m.Code)
 		c.need(fw.Loc("marker", m.Code), "cross-cutting commitment title", m.Title)
 	}
 }
@@ -149,6 +153,7 @@ func (c *checker) sdgAndPledges() {
 	numbers := map[int]bool{}
 	for _, p := range fw.Pledges {
 		at := fw.Loc("pledge", p.Code)
+		c.need(at, "pledge code", p.Code)
 		c.need(at, "pledge "+p.Code+" text", p.Text)
 		if numbers[p.Number] {
 			c.fail(at, "pledge number %d used twice", p.Number)
@@ -247,6 +252,7 @@ func (c *checker) deliverables() {
 	}
 	for _, t := range fw.DeliverableTables {
 		at := fw.Loc("table", t.Table)
+		c.need(at, "table number", t.Table)
 		if t.Subprogramme != "" {
 			c.ref(at, "table "+t.Table, "subprogramme", t.Subprogramme)
 		}
@@ -270,6 +276,7 @@ func (c *checker) deliverables() {
 	}
 	for _, a := range fw.ActivityTypes {
 		at := fw.Loc("activity_type", a.Code)
+		c.need(at, "activity type code", a.Code)
 		for _, s := range a.Subcategories {
 			c.ref(at, "activity type "+a.Code, "subcategory", s)
 		}

@@ -140,7 +140,7 @@ func Parse(manifest string, files map[string][]byte) (*Framework, error) {
 		if name != manifest && (part.ID != "" || part.Version != "") {
 			errs = append(errs, &Error{Loc{name, pos.line("id", "version")}, "id and version belong in " + ManifestFile + " only"})
 		}
-		merge(fw, part, name, pos)
+		merge(fw, part, name, pos, name == manifest)
 	}
 	fw.Key = fw.ID + "@" + fw.Version
 	errs = append(errs, check(fw, fw.locOf(manifest))...)
@@ -165,6 +165,11 @@ func decodeFile(name string, b []byte) (*File, positions, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&part); err != nil && !errors.Is(err, errEOF(err)) {
 		return nil, nil, &Error{Loc{File: name}, yamlCause(err)}
+	}
+	// A second document (after "---") would otherwise be silently ignored.
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, nil, &Error{Loc{name, extra.Line}, "a second YAML document (after ---): a framework file holds one document"}
 	}
 	return &part, pos, nil
 }

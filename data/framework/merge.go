@@ -7,12 +7,13 @@ import (
 
 // merge appends a file's lists to fw and records where each entity stands,
 // keyed by kind and code, so later errors can name file and line.
-func merge(fw *Framework, part *File, file string, pos positions) {
-	if part.ID != "" || part.Version != "" {
+func merge(fw *Framework, part *File, file string, pos positions, manifest bool) {
+	if manifest {
 		fw.ID, fw.Version, fw.Title, fw.Published, fw.Period = part.ID, part.Version, part.Title, part.Published, part.Period
-		fw.Documents = append(fw.Documents, part.Documents...)
 		fw.locs["manifest "] = Loc{file, 1}
+		fw.locs["period "] = Loc{file, pos.line("period", "id")}
 	}
+	fw.Documents = append(fw.Documents, part.Documents...)
 	at := func(kind, code, p string) {
 		key := kind + " " + code
 		if _, dup := fw.locs[key]; dup {

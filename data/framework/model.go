@@ -18,6 +18,7 @@ type row struct {
 	Area, Outcome, Goal, Target, Region, Name    string
 	ISO3, Parent, Subprogramme, Result, Category string
 	Table, Row, Subject, Subcategory             string
+	TableOrd                                     string // the row's table's position: rows list in table order
 	Areas, Targets, Countries, Subcategories     []string
 
 	Obj any
@@ -70,7 +71,7 @@ func (m *Model) Add(fw *Framework) error {
 		for j, o := range a.Outcomes {
 			add(tOutcomes, &row{Code: o.Code, Ord: ord(j), Area: a.Code, Obj: &fw.ThematicAreas[i].Outcomes[j]})
 			for k, out := range o.Outputs {
-				add(tOutputs, &row{Code: out.Code, Ord: ord(k), Area: a.Code, Outcome: o.Code, Obj: &fw.ThematicAreas[i].Outcomes[j].Outputs[k]})
+				add(tOutputs, &row{Code: out.Code, Ord: ord(j*1000 + k), Area: a.Code, Outcome: o.Code, Obj: &fw.ThematicAreas[i].Outcomes[j].Outputs[k]})
 			}
 		}
 	}
@@ -137,7 +138,7 @@ func (m *Model) addProgramme(fw *Framework, add func(string, *row)) {
 		add(tTables, &row{Code: t.Table, Ord: ord(i), Subprogramme: t.Subprogramme, Obj: &fw.DeliverableTables[i]})
 		for j, r := range t.Rows {
 			rc := RowCode(t.Table, j)
-			add(tRows, &row{Code: rc, Ord: ord(j), Table: t.Table, Subprogramme: t.Subprogramme, Subcategory: r.Subcategory, Obj: &DeliverableRowRef{Table: &fw.DeliverableTables[i], Index: j, Row: &fw.DeliverableTables[i].Rows[j]}})
+			add(tRows, &row{Code: rc, Ord: ord(j), TableOrd: ord(i), Table: t.Table, Subprogramme: t.Subprogramme, Subcategory: r.Subcategory, Obj: &DeliverableRowRef{Table: &fw.DeliverableTables[i], Index: j, Row: &fw.DeliverableTables[i].Rows[j]}})
 			for k, it := range r.Items {
 				add(tItems, &row{Code: t.Table + "/" + strconv.Itoa(it.No), Ord: ord(k), Row: rc, Obj: &fw.DeliverableTables[i].Rows[j].Items[k]})
 			}

@@ -96,12 +96,12 @@ func (w *View) OutcomeArea(code string) (string, bool) {
 	return r.Area, true
 }
 
-func (w *View) Markers() []*Marker         { return list[Marker](w, tMarkers, "id") }
+func (w *View) Markers() []*Marker         { return list[Marker](w, tMarkers, "order") }
 func (w *View) Marker(code string) *Marker { return first[Marker](w, tMarkers, "id", code) }
 
 // SDGs.
 
-func (w *View) Goals() []*SDGGoal             { return list[SDGGoal](w, tGoals, "id") }
+func (w *View) Goals() []*SDGGoal             { return list[SDGGoal](w, tGoals, "order") }
 func (w *View) Goal(n int) *SDGGoal           { return first[SDGGoal](w, tGoals, "id", strconv.Itoa(n)) }
 func (w *View) Target(code string) *SDGTarget { return first[SDGTarget](w, tTargets, "id", code) }
 func (w *View) TargetsOf(goal int) []*SDGTarget {
@@ -127,7 +127,7 @@ func (w *View) PledgesOfTarget(target string) []*Pledge {
 
 // Registry.
 
-func (w *View) Regions() []*Region               { return list[Region](w, tRegions, "id") }
+func (w *View) Regions() []*Region               { return list[Region](w, tRegions, "order") }
 func (w *View) Region(code string) *Region       { return first[Region](w, tRegions, "id", code) }
 func (w *View) Countries() []*Country            { return list[Country](w, tCountries, "name") }
 func (w *View) Country(iso2 string) *Country     { return first[Country](w, tCountries, "id", iso2) }

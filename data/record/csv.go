@@ -1,6 +1,8 @@
 package record
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -29,7 +31,13 @@ const MaxCSVField = 64 << 10
 // read. A header that cannot be understood is returned as an error and no
 // row is read.
 func DecodeCSV(r io.Reader, fn func(Item) error) error {
-	cr := csv.NewReader(r)
+	// Excel writes a byte-order mark before the header; skip it before the
+	// CSV reader sees it, or a quoted first column fails to parse.
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err == io.EOF {

@@ -48,6 +48,10 @@ func DecodeJSONLines(r io.Reader, fn func(Item) error) error {
 			}
 			continue
 		}
+		if line == 1 {
+			// Notepad on Windows starts UTF-8 files with a byte-order mark.
+			b = bytes.TrimPrefix(b, []byte("\ufeff"))
+		}
 		if len(bytes.TrimSpace(b)) > 0 {
 			rec, derr := DecodeJSON(b)
 			it := Item{Line: line, Rec: rec}
@@ -95,10 +99,28 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 // DecodeJSON reads one record from one JSON object. The "kind" field says
 // which record it is; without it, an activity.
 func DecodeJSON(b []byte) (Record, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] != '{' {
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, jsonCause(err)
+		}
+		return nil, fmt.Errorf("a record must be a JSON object {...}, not %s", truncate(b, 20))
+	}
+	// Decode the first value alone, so that a second object on the line is
+	// reported as such rather than as a syntax error.
+	var first json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&first); err != nil {
+		return nil, jsonCause(err)
+	}
+	if dec.More() || dec.InputOffset() < int64(len(b)) {
+		return nil, errors.New("more than one JSON value on the line: write one record per line")
+	}
 	var head struct {
 		Kind string `json:"kind"`
 	}
-	if err := json.Unmarshal(b, &head); err != nil {
+	if err := json.Unmarshal(first, &head); err != nil {
 		return nil, jsonCause(err)
 	}
 	var rec Record
@@ -114,13 +136,10 @@ func DecodeJSON(b []byte) (Record, error) {
 	default:
 		return nil, fmt.Errorf("unknown kind %q: want one of activity, performance_value, plan_entry, narrative", head.Kind)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(rec); err != nil {
+	strict := json.NewDecoder(bytes.NewReader(first))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(rec); err != nil {
 		return nil, jsonCause(err)
-	}
-	if dec.More() {
-		return nil, errors.New("more than one JSON value on the line: write one record per line")
 	}
 	if a, ok := rec.(*Activity); ok {
 		if err := errors.Join(a.Start.check("start"), a.End.check("end")); err != nil {
@@ -128,6 +147,13 @@ func DecodeJSON(b []byte) (Record, error) {
 		}
 	}
 	return rec, nil
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
 }
 
 // jsonCause rewrites encoding/json's errors into what a person fixing the
@@ -159,6 +185,8 @@ func jsonCause(err error) error {
 		return fmt.Errorf("field %s: want %s, got %s", field, want, te.Value)
 	case err == io.EOF:
 		return errors.New("empty line")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("not valid JSON: the line ends before the record does (a missing } or \")")
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if f, ok := strings.CutPrefix(msg, "unknown field "); ok {
