@@ -1793,3 +1793,20 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+func TestOfficesOfKindAndDocuments(t *testing.T) {
+	v := shippedView(t)
+	hq := v.OfficesOfKind("headquarters")
+	if len(hq) != 1 || hq[0].Code != "HQ" {
+		t.Fatalf("headquarters: %v", hq)
+	}
+	if n := len(v.OfficesOfKind("regional")); n != 10 {
+		t.Errorf("%d regional offices, want 10", n)
+	}
+	if d := v.Document("plan2023"); d == nil || d.File != "003_cbe8c661e20bcd8f.txt" {
+		t.Errorf("document plan2023: %+v", d)
+	}
+	if v.Document("nope") != nil {
+		t.Error("unknown document found")
+	}
+}

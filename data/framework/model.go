@@ -18,6 +18,7 @@ type row struct {
 	Area, Outcome, Goal, Target, Region, Name    string
 	ISO3, Parent, Subprogramme, Result, Category string
 	Table, Row, Subject, Subcategory             string
+	Kind                                         string // offices
 	TableOrd                                     string // the row's table's position: rows list in table order
 	Areas, Targets, Countries, Subcategories     []string
 
@@ -111,7 +112,7 @@ func (m *Model) addRegistry(fw *Framework, add func(string, *row)) {
 		add(tCountries, &row{Code: c.ISO2, ISO3: c.ISO3, Name: c.Name, Region: c.Region, Obj: &fw.Countries[i]})
 	}
 	for i, o := range fw.Offices {
-		add(tOffices, &row{Code: o.Code, Region: o.Region, Parent: o.Parent, Countries: o.Countries, Obj: &fw.Offices[i]})
+		add(tOffices, &row{Code: o.Code, Kind: o.Kind, Region: o.Region, Parent: o.Parent, Countries: o.Countries, Obj: &fw.Offices[i]})
 	}
 }
 

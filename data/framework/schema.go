@@ -81,7 +81,7 @@ func schema() *memdb.DBSchema {
 		table(tPledges, vc(), map[string]*memdb.IndexSchema{"area": multi("Areas"), "target": multi("Targets"), "order": key("V", "Ord")}),
 		table(tRegions, vc(), map[string]*memdb.IndexSchema{"order": key("V", "Ord")}),
 		table(tCountries, vc(), map[string]*memdb.IndexSchema{"region": key("V", "Region", "Name"), "iso3": key("V", "ISO3"), "name": key("V", "Name")}),
-		table(tOffices, vc(), map[string]*memdb.IndexSchema{"region": key("V", "Region", "Code"), "parent": key("V", "Parent", "Code"), "country": multi("Countries"), "coverage": coverage()}),
+		table(tOffices, vc(), map[string]*memdb.IndexSchema{"region": key("V", "Region", "Code"), "parent": key("V", "Parent", "Code"), "country": multi("Countries"), "coverage": coverage(), "kind": key("V", "Kind", "Code")}),
 		table(tSubprogrammes, vc(), map[string]*memdb.IndexSchema{"area": multi("Areas"), "order": key("V", "Ord")}),
 		table(tResults, vc(), map[string]*memdb.IndexSchema{"subprogramme": key("V", "Subprogramme", "Ord")}),
 		table(tMeasures, vc(), map[string]*memdb.IndexSchema{"result": key("V", "Result", "Ord"), "subprogramme": key("V", "Subprogramme", "Ord")}),

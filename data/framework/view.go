@@ -142,6 +142,22 @@ func (w *View) OfficesUnder(parent string) []*Office {
 	return list[Office](w, tOffices, "parent", parent)
 }
 
+// OfficesOfKind lists the offices of a kind (headquarters, regional,
+// country, programme), by code.
+func (w *View) OfficesOfKind(kind string) []*Office {
+	return list[Office](w, tOffices, "kind", kind)
+}
+
+// Document returns the source document with an id, or nil.
+func (w *View) Document(id string) *Document {
+	for i := range w.FW.Documents {
+		if w.FW.Documents[i].ID == id {
+			return &w.FW.Documents[i]
+		}
+	}
+	return nil
+}
+
 // OfficesCovering lists the offices whose registry entry names a country.
 func (w *View) OfficesCovering(iso2 string) []*Office {
 	return listMulti[Office](w, tOffices, "country", iso2)
