@@ -1,58 +1,50 @@
 package validate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/unodc/fieldresults/data/framework"
+)
 
 // The lists below go into "choose one of…" fixes. They are built from the
 // engine's snapshot on demand; findings are rare, so nothing is cached.
 
-func (e *Engine) typeList() string {
-	var s []string
-	for _, t := range e.view.ActivityTypes() {
-		s = append(s, t.Code)
+func join[T any](items []*T, code func(*T) string) string {
+	s := make([]string, len(items))
+	for i, it := range items {
+		s[i] = code(it)
 	}
 	return strings.Join(s, ", ")
+}
+
+func (e *Engine) typeList() string {
+	return join(e.view.ActivityTypes(), func(t *framework.ActivityType) string { return t.Code })
 }
 
 func (e *Engine) subprogrammeList() string {
-	var s []string
-	for _, sp := range e.view.Subprogrammes() {
-		s = append(s, sp.Code)
-	}
-	return strings.Join(s, ", ")
+	return join(e.view.Subprogrammes(), func(sp *framework.Subprogramme) string { return sp.Code })
 }
 
 func (e *Engine) subcategoryList() string {
-	var s []string
+	var subs []*framework.Subcategory
 	for _, c := range e.view.Categories() {
-		for _, sub := range e.view.SubcategoriesOf(c.Code) {
-			s = append(s, sub.Code)
-		}
+		subs = append(subs, e.view.SubcategoriesOf(c.Code)...)
 	}
-	return strings.Join(s, ", ")
+	return join(subs, func(s *framework.Subcategory) string { return s.Code })
 }
 
 func (e *Engine) targetList() string {
-	var s []string
+	var ts []*framework.SDGTarget
 	for _, g := range e.view.Goals() {
-		for _, t := range e.view.TargetsOf(g.Goal) {
-			s = append(s, t.Code)
-		}
+		ts = append(ts, e.view.TargetsOf(g.Goal)...)
 	}
-	return strings.Join(s, ", ")
+	return join(ts, func(t *framework.SDGTarget) string { return t.Code })
 }
 
 func (e *Engine) markerList() string {
-	var s []string
-	for _, m := range e.view.Markers() {
-		s = append(s, m.Code)
-	}
-	return strings.Join(s, ", ")
+	return join(e.view.Markers(), func(m *framework.Marker) string { return m.Code })
 }
 
 func (e *Engine) ageList() string {
-	var s []string
-	for _, g := range e.view.AgeGroups() {
-		s = append(s, g.Code)
-	}
-	return strings.Join(s, ", ")
+	return join(e.view.AgeGroups(), func(g *framework.AgeGroup) string { return g.Code })
 }
