@@ -1,0 +1,39 @@
+// Package store is an office's memory: every record it makes or receives,
+// kept as immutable revisions in an encrypted Badger database on the laptop.
+//
+// What it guarantees, and how:
+//
+//   - Nothing is overwritten in place. Every change is a Revision whose id is
+//     the SHA-256 of its content, parents included, so the history is a hash
+//     chain: Verify recomputes it and finds any edit made behind the app's back.
+//     The current state of a record is derived from its revisions: the
+//     content revisions that no other revision descends from are its heads;
+//     two heads mean two devices edited the same version, and both are kept
+//     until a resolution (itself a revision) joins them.
+//   - Review decisions (submit, approve, return) are revisions of a second,
+//     separate chain per record, so a reviewer's decision never conflicts
+//     with the office's own edits; the latest decision by hybrid logical clock
+//     wins, the same way in every store.
+//   - Applying a revision is idempotent and order-independent: the same
+//     revisions applied in any order, any number of times, give the same state.
+//   - Every write is fsynced before it returns (Badger SyncWrites), so a kill
+//     or a power cut loses nothing that was reported saved.
+//   - Badger encrypts every table and value-log block with a random data key;
+//     the data key is stored wrapped (XChaCha20-Poly1305) under a key derived
+//     from the passphrase with argon2id, so changing the passphrase rewrites
+//     one small file and not the data.
+//   - Secondary indexes (office, year, status, kind, subprogramme, output,
+//     country, pledge, conflict) are written in the same transaction as the
+//     revision, so lists and filters never scan the store.
+//   - Every stored revision also gets a local change sequence number (the
+//     outbox) so that sync can ask for "everything after N" and mark a prefix
+//     acknowledged.
+//
+// Badger was a fixed choice of the project; argon2id comes from
+// golang.org/x/crypto, the backup file is age-encrypted (filippo.io/age) and
+// zstd-compressed (github.com/klauspost/compress) because both are well-kept
+// and do exactly that job.
+//
+// It is not the place for validation (package validate decides what may be
+// submitted) nor for sync (package sync moves revisions between stores).
+package store
