@@ -26,6 +26,8 @@ const usage = `results: Field Results on the command line
       list the framework versions and what each holds
   results validate [--format text|json] [--input auto|jsonl|csv] [--today YYYY-MM-DD] FILE...
       validate records (JSON lines, or CSV of activities; - for standard input)
+  results sample [--count N] [--seed S] [--office CODE] [--year Y] [--mistakes RATE]
+      write N realistic records, drawn from the 2023 activities report, as JSON lines
 
 Without --dir/--root the frameworks built into the program are used.
 `
@@ -73,6 +75,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("framework: unknown subcommand %q", args[1])}
 	case "validate":
 		return validateCmd(args[1:], stdin, stdout, stderr)
+	case "sample":
+		return sampleCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
