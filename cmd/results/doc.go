@@ -6,6 +6,7 @@
 //	results framework check [--dir DIR] [--format text|json] [--lang en|fr|es]
 //	results framework list  [--root DIR]
 //	results validate [--format text|json] [--input auto|jsonl|csv] [--today YYYY-MM-DD] FILE...
+//	results store init|import|stats|verify|history|backup|restore|passwd --dir DIR ...
 //	results sample [--count N] [--seed S] [--office CODE] [--year Y] [--mistakes RATE]
 //
 // Exit status: 0 when nothing blocks, 1 when errors were found, 2 when the

@@ -26,10 +26,22 @@ const usage = `results: Field Results on the command line
       list the framework versions and what each holds
   results validate [--format text|json] [--input auto|jsonl|csv] [--today YYYY-MM-DD] FILE...
       validate records (JSON lines, or CSV of activities; - for standard input)
+  results store init --dir DIR --office CODE [--device NAME]
+      make a new encrypted store for an office in the framework's registry
+  results store import --dir DIR [--author NAME] [--drafts-with-errors] [--today YYYY-MM-DD] [--lang en|fr|es] FILE
+      validate records (JSON lines, - for standard input) and save those without errors as drafts (exit 1 if any skipped)
+  results store stats|verify --dir DIR [--format text|json]
+      what the store holds / check every revision's hash, the heads and the indexes (exit 1 on problems)
+  results store history --dir DIR ID
+      every revision of a record: when, who, which device, what changed
+  results store backup --dir DIR FILE | restore --dir DIR FILE | passwd --dir DIR
+      encrypted backup; restore into a new directory, verified; change the passphrase
   results sample [--count N] [--seed S] [--office CODE] [--year Y] [--mistakes RATE]
       write N realistic records, drawn from the 2023 activities report, as JSON lines
 
-Without --dir/--root the frameworks built into the program are used.
+Without --dir/--root the frameworks built into the program are used. Store commands read the
+passphrase from FIELDRESULTS_PASSPHRASE (passwd: the new one from FIELDRESULTS_NEW_PASSPHRASE),
+or ask for it on the terminal.
 `
 
 func main() {
@@ -75,6 +87,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("framework: unknown subcommand %q", args[1])}
 	case "validate":
 		return validateCmd(args[1:], stdin, stdout, stderr)
+	case "store":
+		return storeCmd(args[1:], stdin, stdout, stderr)
 	case "sample":
 		return sampleCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -134,26 +134,27 @@ type Page struct {
 	Next  string  // the After of the next page; "" at the end
 }
 
-// List returns a page of records matching q. It walks the most selective
-// index the query names and checks the other conditions on each record's
-// state, so it never decodes revisions nor scans the whole store.
+// List returns a page of records matching q. Conditions that have an index
+// are intersected on the index keys alone (a leapfrog join: each index is
+// sorted by record id, so every iterator seeks to the largest id any of them
+// is on), and only the records in every index are loaded; the rest (text)
+// is checked on their state. It never decodes revisions nor scans the store.
 func (s *Store) List(ctx context.Context, q Query) (*Page, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
 	page := &Page{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		prefix, fromIndex := q.driver()
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: !fromIndex})
-		defer it.Close()
-		it.Seek(append(slices.Clone(prefix), q.After...))
-		for ; it.Valid(); it.Next() {
+		prefixes := q.indexes()
+		its := make([]*badger.Iterator, len(prefixes))
+		for i, p := range prefixes {
+			its[i] = txn.NewIterator(badger.IteratorOptions{Prefix: p})
+			defer its[i].Close()
+		}
+		next := leapfrog(its, prefixes, q.After)
+		for id, ok := next(); ok; id, ok = next() {
 			if err := ctx.Err(); err != nil {
 				return err
-			}
-			id := string(bytes.TrimPrefix(it.Item().Key(), prefix))
-			if id == q.After {
-				continue
 			}
 			st, err := loadState(txn, id)
 			if err != nil || st == nil {
@@ -177,19 +178,75 @@ func (s *Store) List(ctx context.Context, q Query) (*Page, error) {
 	return page, nil
 }
 
-// driver picks the index to walk: the most selective condition given.
-func (q Query) driver() ([]byte, bool) {
+// leapfrog returns the ids present under every prefix, in order, after
+// "after".
+func leapfrog(its []*badger.Iterator, prefixes [][]byte, after string) func() (string, bool) {
+	id := func(i int) string { return string(bytes.TrimPrefix(its[i].Item().Key(), prefixes[i])) }
+	seek := func(i int, target string) bool {
+		its[i].Seek(append(slices.Clone(prefixes[i]), target...))
+		return its[i].Valid()
+	}
+	target, started := after, false
+	return func() (string, bool) {
+		if !started {
+			started = true
+			if !seek(0, target) {
+				return "", false
+			}
+			if id(0) == after && after != "" {
+				its[0].Next()
+				if !its[0].Valid() {
+					return "", false
+				}
+			}
+		} else {
+			its[0].Next()
+			if !its[0].Valid() {
+				return "", false
+			}
+		}
+		target = id(0)
+		for agreed := 1; agreed < len(its); {
+			i := agreed
+			if !seek(i, target) {
+				return "", false
+			}
+			if got := id(i); got != target {
+				target, agreed = got, 1
+				if !seek(0, target) {
+					return "", false
+				}
+				target = id(0)
+				continue
+			}
+			agreed++
+		}
+		return target, true
+	}
+}
+
+// indexes lists the index prefixes the query's conditions name, the most
+// selective first. Kind is left to the state check unless it is the only
+// condition: it matches most of the store and would only slow the join.
+func (q Query) indexes() [][]byte {
+	var out [][]byte
 	for _, c := range []struct{ field, value string }{
 		{"conflict", map[bool]string{true: "yes"}[q.Conflict]},
 		{"pledge", q.Pledge}, {"output", q.Output}, {"country", q.Country},
 		{"subprogramme", q.Subprogramme}, {"office", q.Office}, {"status", q.Status},
-		{"year", yearString(q.Year)}, {"kind", q.Kind},
+		{"year", yearString(q.Year)},
 	} {
 		if c.value != "" {
-			return indexPrefix(c.field, c.value), true
+			out = append(out, indexPrefix(c.field, c.value))
 		}
 	}
-	return prefixHead, false
+	switch {
+	case len(out) == 0 && q.Kind != "":
+		out = append(out, indexPrefix("kind", q.Kind))
+	case len(out) == 0:
+		out = append(out, prefixHead)
+	}
+	return out
 }
 
 func yearString(y int) string {

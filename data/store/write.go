@@ -76,7 +76,7 @@ func (s *Store) PutDraft(ctx context.Context, rec record.Record, author string) 
 // thousand records instead of one fsync each. It stops at the first record
 // it cannot save; those before it are saved.
 func (s *Store) PutDrafts(ctx context.Context, recs []record.Record, author string) (int, error) {
-	const batch = 2000
+	batch := maxBatch
 	done := 0
 	for done < len(recs) {
 		end := min(done+batch, len(recs))
@@ -88,12 +88,31 @@ func (s *Store) PutDrafts(ctx context.Context, recs []record.Record, author stri
 			}
 			return nil
 		})
+		if smaller, retry := shrink(err, end-done); retry {
+			batch = smaller
+			continue
+		}
 		if err != nil {
 			return done, err
 		}
 		done = end
 	}
 	return done, nil
+}
+
+// maxBatch is the most records or revisions one transaction of PutDrafts or
+// Apply holds.
+const maxBatch = 2000
+
+// shrink tells a batch that failed only because it was more than one Badger
+// transaction can hold (15% of a memtable: about 2.4 MB, some 700 activities
+// with narratives) to be retried, nothing of it having been written, at half
+// the size.
+func shrink(err error, n int) (int, bool) {
+	if n > 1 && errors.Is(err, badger.ErrTxnTooBig) {
+		return n / 2, true
+	}
+	return n, false
 }
 
 func (s *Store) putTxn(txn *badger.Txn, c *counters, rec record.Record, author string) (*Revision, error) {
@@ -128,7 +147,7 @@ func (s *Store) putTxn(txn *badger.Txn, c *counters, rec record.Record, author s
 		}
 	}
 	r := s.local(c, &Revision{Record: rec.RecordID(), Kind: rec.RecordKind(), Op: OpPut, Parents: parents,
-		Author: author, Office: officeOf(rec), Framework: rec.FrameworkKey(), Body: body})
+		Author: author, Office: officeOf(rec), Framework: rec.FrameworkKey(), Body: body, rec: rec})
 	_, err = apply(txn, c, r)
 	return r, err
 }
@@ -249,9 +268,8 @@ func (s *Store) Apply(ctx context.Context, revs []*Revision) (int, error) {
 			return 0, fmt.Errorf("apply: %w", err)
 		}
 	}
-	n := 0
-	const batch = 2000
-	for start := 0; start < len(revs); start += batch {
+	n, batch := 0, maxBatch
+	for start := 0; start < len(revs); {
 		end, added := min(start+batch, len(revs)), 0
 		err := s.update(ctx, func(txn *badger.Txn, c *counters) error {
 			for _, r := range revs[start:end] {
@@ -265,10 +283,15 @@ func (s *Store) Apply(ctx context.Context, revs []*Revision) (int, error) {
 			}
 			return nil
 		})
+		if smaller, retry := shrink(err, end-start); retry {
+			batch = smaller
+			continue
+		}
 		if err != nil {
 			return n, fmt.Errorf("apply: %w", err)
 		}
 		n += added
+		start = end
 	}
 	return n, nil
 }
