@@ -94,6 +94,11 @@ func apply(txn *badger.Txn, c *counters, r *Revision) (bool, error) {
 	if err := errors.Join(txn.Set(revKey(r.Record, r.ID), b), txn.Set(seqKey(c.seq), revKey(r.Record, r.ID))); err != nil {
 		return false, err
 	}
+	if len(b) >= valueThreshold {
+		if err := txn.Set(keyLastBig, canary(revKey(r.Record, r.ID), b)); err != nil {
+			return false, err
+		}
+	}
 	if r.DeviceSeq > 0 {
 		if err := txn.Set(devKey(r.Device, r.DeviceSeq), []byte(r.Record+sep+r.ID)); err != nil {
 			return false, err

@@ -36,6 +36,9 @@ func (s *Store) PutAttachment(ctx context.Context, r io.Reader) (string, int64, 
 	if len(data) > MaxAttachment {
 		return "", 0, fmt.Errorf("attachment is larger than %d MiB: attach a smaller file or a link", MaxAttachment>>20)
 	}
+	if err := s.checkSpace(len(data)); err != nil {
+		return "", 0, fmt.Errorf("store attachment: %w", err)
+	}
 	sum := sha256.Sum256(data)
 	name := hex.EncodeToString(sum[:])
 	err = s.update(ctx, func(txn *badger.Txn, _ *counters) error {
@@ -47,6 +50,11 @@ func (s *Store) PutAttachment(ctx context.Context, r io.Reader) (string, int64, 
 			end := min(off+chunkSize, len(data))
 			if err := txn.Set(chunkKey(name, n), data[off:end]); err != nil {
 				return err
+			}
+			if end-off >= valueThreshold {
+				if err := txn.Set(keyLastBig, canary(chunkKey(name, n), data[off:end])); err != nil {
+					return err
+				}
 			}
 			n++
 			if end == len(data) {

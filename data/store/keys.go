@@ -25,6 +25,7 @@ var (
 	keySeq      = []byte("m/seq")
 	keyAcked    = []byte("m/acked")
 	keyDevSeq   = []byte("m/devseq")
+	keyLastBig  = []byte("m/lastbig") // the key of the newest value kept in the value log
 	prefixRev   = []byte("r/")
 	prefixHead  = []byte("h/")
 	prefixChild = []byte("k/")

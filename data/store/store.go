@@ -1,12 +1,16 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,6 +18,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/pb"
+	"github.com/dgraph-io/badger/v4/table"
+	"github.com/dgraph-io/badger/v4/y"
 )
 
 // SchemaVersion is the layout this code writes; older stores are migrated
@@ -47,6 +54,9 @@ type Options struct {
 	KDF KDF
 	// Logger receives Badger's warnings; nil discards them.
 	Logger *slog.Logger
+	// CheckTables makes Open read every table file and check its checksums
+	// before returning, instead of in the background (see Checked).
+	CheckTables bool
 }
 
 // Store is an open local store. It is safe for concurrent use; writes are
@@ -60,6 +70,10 @@ type Store struct {
 	stop   chan struct{}
 	done   chan struct{}
 	closed bool
+
+	checked  chan struct{} // closed when the background table check is over
+	healthMu sync.Mutex
+	health   error
 }
 
 // Info describes a store.
@@ -107,7 +121,8 @@ func Open(ctx context.Context, dir string, pass []byte, opts Options) (*Store, e
 	}
 	key, err := h.unwrap(pass)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", dir, err)
+		// A damaged header looks exactly like a wrong passphrase.
+		return nil, fmt.Errorf("open store %s: %w (if you are sure it is right, %s may be damaged: restore the store from a backup)", dir, err, HeaderFile)
 	}
 	if opts.Device == "" {
 		opts.Device = h.Device
@@ -123,17 +138,75 @@ func open(ctx context.Context, dir string, h *header, key []byte, opts Options) 
 			s, err = nil, fmt.Errorf("open store %s: %w (%v); restore it from a backup", dir, ErrCorrupt, r)
 		}
 	}()
-	db, err := badger.Open(badgerOptions(filepath.Join(dir, "db"), key, opts.Logger))
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", dir, classifyOpen(err))
+	dbDir := filepath.Join(dir, "db")
+	// Opening may flush a memtable: on a full disk Badger would fault.
+	if err := checkSpaceAt(dir, 0); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	s = &Store{dir: dir, db: db, hdr: h, opts: opts, stop: make(chan struct{}), done: make(chan struct{})}
+	if err := checkFiles(dbDir, opts.Logger); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	db, err := badger.Open(badgerOptions(dbDir, key, opts.Logger))
+	if err != nil {
+		err = classifyOpen(err)
+		if errors.Is(err, ErrLocked) {
+			err = lockHolder(dbDir, err)
+		}
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if err := checkValueLog(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if opts.CheckTables {
+		if err := verifyTables(db); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+	}
+	s = &Store{dir: dir, db: db, hdr: h, opts: opts, stop: make(chan struct{}), done: make(chan struct{}), checked: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
+	if opts.CheckTables {
+		close(s.checked)
+	} else {
+		go s.checkTables()
+	}
 	go s.gcLoop()
 	return s, nil
+}
+
+// checkTables reads every table once in the background, checking its
+// checksums: a full check takes seconds on a large store, too long to make
+// the user wait at every start. Bit flips inside a table are reported here
+// (and by any read of the damaged block); from then on the store refuses
+// writes with ErrCorrupt, and Health says so.
+func (s *Store) checkTables() {
+	defer close(s.checked)
+	if err := checkChecksums(s.db); err != nil {
+		s.healthMu.Lock()
+		s.health = fmt.Errorf("store %s: %w", s.dir, err)
+		s.healthMu.Unlock()
+		if s.opts.Logger != nil {
+			s.opts.Logger.Error("store damaged", "err", err)
+		}
+	}
+}
+
+// Health is nil while the store is sound; after the background check found
+// damage it is the ErrCorrupt saying what to do.
+func (s *Store) Health() error {
+	s.healthMu.Lock()
+	defer s.healthMu.Unlock()
+	return s.health
+}
+
+// Checked waits for the check of the table files that starts at open, and
+// returns Health.
+func (s *Store) Checked() error {
+	<-s.checked
+	return s.Health()
 }
 
 func badgerOptions(dir string, key []byte, log *slog.Logger) badger.Options {
@@ -144,13 +217,227 @@ func badgerOptions(dir string, key []byte, log *slog.Logger) badger.Options {
 		WithBlockCacheSize(32 << 20).
 		WithMemTableSize(16 << 20).
 		WithNumMemtables(2).
-		WithValueThreshold(16 << 10). // records inline in the LSM; attachment chunks in the value log
+		WithValueThreshold(valueThreshold). // records inline in the LSM; attachment chunks in the value log
 		WithValueLogFileSize(64 << 20).
 		WithNumCompactors(2).
 		WithCompression(options.ZSTD).
-		WithChecksumVerificationMode(options.OnTableRead).
+		// Not OnTableRead: Badger then checks tables in goroutines of its
+		// own, and a damaged one panics there (a nil block in the error
+		// path of Table.VerifyChecksum), which nothing can recover. open
+		// checks every table itself instead, see verifyTables.
+		WithChecksumVerificationMode(options.OnBlockRead).
 		WithLogger(badgerLogger{log})
 	return o
+}
+
+// checkFiles refuses a database that has lost its MANIFEST or KEYREGISTRY
+// before Badger sees it: Badger would make new empty ones, then delete
+// every table the new MANIFEST does not list (all of them) or fail to
+// decrypt them, and the store would open empty or crash. Without any data
+// file it is a store whose Create was interrupted, and Badger may go on.
+// It also checks the footer of every table the MANIFEST lists (a table it
+// does not list is a half-written one Badger deletes; one another running
+// instance is writing is not listed yet).
+func checkFiles(dbDir string, log *slog.Logger) error {
+	entries, err := os.ReadDir(dbDir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%w: %s is missing; restore the store from a backup", ErrCorrupt, dbDir)
+		}
+		return classify(err)
+	}
+	has := map[string]bool{}
+	data := false
+	for _, e := range entries {
+		has[e.Name()] = true
+		switch filepath.Ext(e.Name()) {
+		case ".sst", ".vlog", ".mem":
+			data = true
+		}
+	}
+	for _, f := range []string{"MANIFEST", "KEYREGISTRY"} {
+		if data && !has[f] {
+			return fmt.Errorf("%w: %s is missing from %s; restore the store from a backup", ErrCorrupt, f, dbDir)
+		}
+	}
+	for _, id := range manifestTables(dbDir, log) {
+		if err := checkTableFooter(filepath.Join(dbDir, table.IDToFilename(id))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// manifestTables lists the tables the MANIFEST holds; nothing if it cannot
+// be read, which Badger then reports itself.
+func manifestTables(dbDir string, log *slog.Logger) (ids []uint64) {
+	defer func() {
+		if recover() != nil {
+			ids = nil
+		}
+	}()
+	f, err := os.Open(filepath.Join(dbDir, "MANIFEST"))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	o := badgerOptions(dbDir, nil, log)
+	mf, _, err := badger.ReplayManifestFile(f, o.ExternalMagicVersion, o)
+	if err != nil {
+		return nil
+	}
+	for id := range mf.Tables {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// checkTableFooter checks a table file's footer (… index, index length,
+// checksum, checksum length; lengths 4-byte big-endian, the checksum a
+// protobuf {algo = 1, sum = 2}) the way Badger reads it, but with bounds
+// checks: Badger reads it in goroutines of its own and panics there on a
+// truncated or garbled footer, which would crash the app.
+func checkTableFooter(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // compacted away meanwhile, or lost: Badger says which
+	}
+	if err != nil {
+		return classify(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	size := fi.Size()
+	u32 := func(off int64) (int64, bool) {
+		var b [4]byte
+		if off < 0 || off+4 > size {
+			return 0, false
+		}
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return 0, false
+		}
+		return int64(binary.BigEndian.Uint32(b[:])), true
+	}
+	damaged := fmt.Errorf("%w: table file %s is truncated or damaged; restore the store from a backup", ErrCorrupt, path)
+	checksumLen, ok := u32(size - 4)
+	var indexLen int64
+	if ok {
+		indexLen, ok = u32(size - 4 - checksumLen - 4)
+	}
+	indexStart := size - 8 - checksumLen - indexLen
+	if !ok || indexStart < 0 || checksumLen > 64 {
+		return damaged
+	}
+	buf := make([]byte, indexLen+4+checksumLen)
+	if _, err := f.ReadAt(buf, indexStart); err != nil {
+		return damaged
+	}
+	var chk pb.Checksum
+	for p := buf[indexLen+4:]; len(p) > 0; {
+		tag, n := binary.Uvarint(p)
+		if n <= 0 || tag&7 != 0 {
+			return damaged
+		}
+		v, m := binary.Uvarint(p[n:])
+		if m <= 0 {
+			return damaged
+		}
+		p = p[n+m:]
+		switch tag >> 3 {
+		case 1:
+			chk.Algo = pb.Checksum_Algorithm(v)
+		case 2:
+			chk.Sum = v
+		default:
+			return damaged
+		}
+	}
+	if chk.Algo != pb.Checksum_CRC32C && chk.Algo != pb.Checksum_XXHash64 {
+		return damaged
+	}
+	if y.VerifyChecksum(buf[:indexLen], &chk) != nil {
+		return damaged
+	}
+	return nil
+}
+
+// verifyTables checks every table's checksums, in this goroutine so that a
+// Badger panic on a damaged table is recovered here; on any failure the
+// database is closed again, so that it is not left locked.
+func verifyTables(db *badger.DB) error {
+	err := checkChecksums(db)
+	if err != nil {
+		func() {
+			defer func() { recover() }()
+			db.Close()
+		}()
+	}
+	return err
+}
+
+// checkChecksums runs Badger's full checksum check in this goroutine, so
+// that its panic on a damaged table (a nil block in Table.VerifyChecksum's
+// error path) is recovered and reported.
+func checkChecksums(db *badger.DB) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("checking the database's table files failed, one of them is damaged (%v)", r)
+		}
+		if err != nil {
+			err = fmt.Errorf("%w: %v; restore it from a backup", ErrCorrupt, err)
+		}
+	}()
+	return db.VerifyChecksum()
+}
+
+// lockHolder names the process holding the store open, from the pid file
+// Badger keeps in its LOCK file.
+func lockHolder(dbDir string, err error) error {
+	b, rerr := os.ReadFile(filepath.Join(dbDir, "LOCK"))
+	pid := strings.TrimSpace(string(b))
+	if rerr != nil || pid == "" {
+		return err
+	}
+	if pid == strconv.Itoa(os.Getpid()) {
+		return fmt.Errorf("%w (this process already has it open)", err)
+	}
+	return fmt.Errorf("%w (process %s has it open)", err, pid)
+}
+
+// valueThreshold is the size from which Badger keeps a value in the value
+// log rather than in the tables.
+const valueThreshold = 16 << 10
+
+// checkValueLog reads back the newest value kept in the value log. Badger
+// opens a truncated or deleted value log without a word (it cuts the log
+// back to its last whole entry), and truncation always takes the newest
+// entries first, so this one read finds it at open.
+// Badger hands back an empty or cut value rather than an error, so the
+// canary carries the value's hash too.
+func checkValueLog(db *badger.DB) error {
+	return db.View(func(txn *badger.Txn) error {
+		c, err := getValue(txn, keyLastBig)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		var v []byte
+		if err == nil && len(c) > sha256.Size {
+			v, err = getValue(txn, c[sha256.Size:])
+		}
+		if sum := sha256.Sum256(v); err != nil || len(c) <= sha256.Size || !bytes.Equal(sum[:], c[:sha256.Size]) {
+			return fmt.Errorf("%w: the value log is truncated or missing (%v); restore the store from a backup", ErrCorrupt, errOr(err, "its newest value does not read back"))
+		}
+		return nil
+	})
+}
+
+// canary is what m/lastbig holds: the value's hash, then its key.
+func canary(key, value []byte) []byte {
+	sum := sha256.Sum256(value)
+	return append(sum[:], key...)
 }
 
 // Info describes the store.
@@ -169,6 +456,7 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.done
+	<-s.checked
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store %s: %w", s.dir, classify(err))
 	}

@@ -24,6 +24,12 @@ func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn, c *counters
 	if s.closed {
 		return errors.New("the store is closed")
 	}
+	if err := s.Health(); err != nil {
+		return err
+	}
+	if err := s.checkSpace(0); err != nil {
+		return err
+	}
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
 	c, err := loadCounters(txn)
