@@ -22,8 +22,8 @@ test: deps-test ## every test: unit, fuzz seed corpora, the window test under Xv
 test-short: ## the tests that need no system packages and no window
 	CGO_ENABLED=0 $(GO) test -count=1 ./data/... ./cmd/...
 
-bench: deps ## benchmarks, 5 runs each (feed the output to benchstat)
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./data/... ./cmd/...
+bench: deps ## benchmarks, 5 runs each (feed the output to benchstat); the first run builds a 1M-revision store (~10 min)
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 90m ./data/... ./cmd/...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	@set -e; for pkg in $$($(GO) list ./data/... ./cmd/...); do \
