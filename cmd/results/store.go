@@ -371,18 +371,25 @@ type statsJSON struct {
 	VlogBytes   int64          `json:"vlog_bytes"`
 }
 
-func (sc storeCtx) stats(args []string) (err error) {
+// openFormatted parses a command that takes only --dir and --format, and
+// opens the store.
+func (sc storeCtx) openFormatted(name string, args []string) (*store.Store, string, error) {
 	var format *string
-	fs, err := sc.flags("stats", args, 0, "", func(fs *flagSet) {
+	fs, err := sc.flags(name, args, 0, "", func(fs *flagSet) {
 		format = fs.String("format", "text", "output format: text or json")
 	})
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	if err := checkFormat(*format); err != nil {
-		return err
+		return nil, "", err
 	}
 	s, _, err := sc.open(*fs.dir)
+	return s, *format, err
+}
+
+func (sc storeCtx) stats(args []string) (err error) {
+	s, format, err := sc.openFormatted("stats", args)
 	if err != nil {
 		return err
 	}
@@ -392,7 +399,7 @@ func (sc storeCtx) stats(args []string) (err error) {
 		return err
 	}
 	info := s.Info()
-	if *format == "json" {
+	if format == "json" {
 		enc := json.NewEncoder(sc.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(statsJSON{Store: info.StoreID, Office: info.Office, Device: info.Device, Created: info.Created,
@@ -448,17 +455,7 @@ func bytesize(n int64) string {
 }
 
 func (sc storeCtx) verify(args []string) (err error) {
-	var format *string
-	fs, err := sc.flags("verify", args, 0, "", func(fs *flagSet) {
-		format = fs.String("format", "text", "output format: text or json")
-	})
-	if err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	s, _, err := sc.open(*fs.dir)
+	s, format, err := sc.openFormatted("verify", args)
 	if err != nil {
 		return err
 	}
@@ -467,7 +464,7 @@ func (sc storeCtx) verify(args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
+	if format == "json" {
 		problems := rep.Problems
 		if problems == nil {
 			problems = []string{}
