@@ -13,6 +13,16 @@ import (
 type counters struct {
 	seq, devSeq uint64
 	hlc         HLC
+	// big lists the value-log values this transaction writes (canary
+	// entries), saved as the canary when it commits.
+	big []byte
+}
+
+// noteBig records a value that Badger will keep in the value log.
+func (c *counters) noteBig(key, value []byte) {
+	if len(value) >= valueThreshold {
+		c.big = append(c.big, canary(key, value)...)
+	}
 }
 
 func loadCounters(txn *badger.Txn) (*counters, error) {
@@ -31,7 +41,11 @@ func loadCounters(txn *badger.Txn) (*counters, error) {
 }
 
 func (c *counters) save(txn *badger.Txn) error {
-	return errors.Join(txn.Set(keySeq, putU64(c.seq)), txn.Set(keyDevSeq, putU64(c.devSeq)), txn.Set(keyHLC, putU64(uint64(c.hlc))))
+	err := errors.Join(txn.Set(keySeq, putU64(c.seq)), txn.Set(keyDevSeq, putU64(c.devSeq)), txn.Set(keyHLC, putU64(uint64(c.hlc))))
+	if len(c.big) > 0 {
+		err = errors.Join(err, txn.Set(keyLastBig, c.big))
+	}
+	return err
 }
 
 func getValue(txn *badger.Txn, key []byte) ([]byte, error) {
@@ -94,11 +108,7 @@ func apply(txn *badger.Txn, c *counters, r *Revision) (bool, error) {
 	if err := errors.Join(txn.Set(revKey(r.Record, r.ID), b), txn.Set(seqKey(c.seq), revKey(r.Record, r.ID))); err != nil {
 		return false, err
 	}
-	if len(b) >= valueThreshold {
-		if err := txn.Set(keyLastBig, canary(revKey(r.Record, r.ID), b)); err != nil {
-			return false, err
-		}
-	}
+	c.noteBig(revKey(r.Record, r.ID), b)
 	if r.DeviceSeq > 0 {
 		if err := txn.Set(devKey(r.Device, r.DeviceSeq), []byte(r.Record+sep+r.ID)); err != nil {
 			return false, err

@@ -41,7 +41,7 @@ func (s *Store) PutAttachment(ctx context.Context, r io.Reader) (string, int64, 
 	}
 	sum := sha256.Sum256(data)
 	name := hex.EncodeToString(sum[:])
-	err = s.update(ctx, func(txn *badger.Txn, _ *counters) error {
+	err = s.update(ctx, func(txn *badger.Txn, c *counters) error {
 		if ok, err := exists(txn, blobKey(name)); err != nil || ok {
 			return err
 		}
@@ -51,11 +51,7 @@ func (s *Store) PutAttachment(ctx context.Context, r io.Reader) (string, int64, 
 			if err := txn.Set(chunkKey(name, n), data[off:end]); err != nil {
 				return err
 			}
-			if end-off >= valueThreshold {
-				if err := txn.Set(keyLastBig, canary(chunkKey(name, n), data[off:end])); err != nil {
-					return err
-				}
-			}
+			c.noteBig(chunkKey(name, n), data[off:end])
 			n++
 			if end == len(data) {
 				break

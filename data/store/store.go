@@ -415,29 +415,52 @@ const valueThreshold = 16 << 10
 // opens a truncated or deleted value log without a word (it cuts the log
 // back to its last whole entry), and truncation always takes the newest
 // entries first, so this one read finds it at open.
-// Badger hands back an empty or cut value rather than an error, so the
-// canary carries the value's hash too.
+// Badger hands back an empty or cut value rather than an error, so each
+// canary entry carries the value's hash too. A transaction's values land in
+// the log in no particular order, so the canary lists all of the newest
+// transaction's.
 func checkValueLog(db *badger.DB) error {
 	return db.View(func(txn *badger.Txn) error {
 		c, err := getValue(txn, keyLastBig)
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
 		}
-		var v []byte
-		if err == nil && len(c) > sha256.Size {
-			v, err = getValue(txn, c[sha256.Size:])
+		for err == nil && len(c) > 0 {
+			var sum, key []byte
+			if sum, key, c, err = nextCanary(c); err != nil {
+				break
+			}
+			var v []byte
+			if v, err = getValue(txn, key); err == nil {
+				if got := sha256.Sum256(v); !bytes.Equal(got[:], sum) {
+					err = errors.New("a value does not read back as written")
+				}
+			}
 		}
-		if sum := sha256.Sum256(v); err != nil || len(c) <= sha256.Size || !bytes.Equal(sum[:], c[:sha256.Size]) {
-			return fmt.Errorf("%w: the value log is truncated or missing (%v); restore the store from a backup", ErrCorrupt, errOr(err, "its newest value does not read back"))
+		if err != nil {
+			return fmt.Errorf("%w: the value log is truncated or missing (%v); restore the store from a backup", ErrCorrupt, err)
 		}
 		return nil
 	})
 }
 
-// canary is what m/lastbig holds: the value's hash, then its key.
+// canary is one entry of m/lastbig: the value's hash, the key's length
+// (2 bytes), the key.
 func canary(key, value []byte) []byte {
 	sum := sha256.Sum256(value)
-	return append(sum[:], key...)
+	out := append(sum[:], byte(len(key)>>8), byte(len(key)))
+	return append(out, key...)
+}
+
+func nextCanary(c []byte) (sum, key, rest []byte, err error) {
+	if len(c) < sha256.Size+2 {
+		return nil, nil, nil, errors.New("the value-log canary is cut short")
+	}
+	n := int(c[sha256.Size])<<8 | int(c[sha256.Size+1])
+	if len(c) < sha256.Size+2+n {
+		return nil, nil, nil, errors.New("the value-log canary is cut short")
+	}
+	return c[:sha256.Size], c[sha256.Size+2 : sha256.Size+2+n], c[sha256.Size+2+n:], nil
 }
 
 // Info describes the store.
