@@ -220,11 +220,12 @@ func badgerOptions(dir string, key []byte, log *slog.Logger) badger.Options {
 		WithValueThreshold(valueThreshold). // records inline in the LSM; attachment chunks in the value log
 		WithValueLogFileSize(64 << 20).
 		WithNumCompactors(2).
+		WithCompactL0OnClose(true).      // else every session leaves one more small table behind
 		WithCompression(options.Snappy). // zstd packs tighter but costs a tenth of import time
 		// Not OnTableRead: Badger then checks tables in goroutines of its
 		// own, and a damaged one panics there (a nil block in the error
-		// path of Table.VerifyChecksum), which nothing can recover. open
-		// checks every table itself instead, see verifyTables.
+		// path of Table.VerifyChecksum), which nothing can recover. The
+		// store checks every table itself, recovering, see checkTables.
 		WithChecksumVerificationMode(options.OnBlockRead).
 		WithLogger(badgerLogger{log})
 	return o
