@@ -2,9 +2,9 @@
 
 package store_test
 
-// Fault-injection tests re-run this test binary as a child process: the
-// child is TestChildProcess with one of the FIELDRESULTS_*_CHILD variables
-// set, and does nothing in a normal run. The helpers here (children, line
+// Fault-injection tests re-run this test binary as a child process: with
+// one of the FIELDRESULTS_*_CHILD variables set, TestMain plays the child's
+// part instead of running the tests. The helpers here (children, line
 // capture, the cheap KDF) are shared by crash_test.go, lock_test.go,
 // corrupt_test.go and diskfull_test.go.
 
@@ -50,9 +50,9 @@ func faultOpts() store.Options {
 
 func longMode() bool { return os.Getenv(envLong) == "1" }
 
-// TestChildProcess is the child side of the fault-injection tests. It does
-// nothing unless the parent set one of the child variables.
-func TestChildProcess(t *testing.T) {
+// TestMain runs the child side of a fault-injection test when the parent
+// set one of the child variables, and the tests otherwise.
+func TestMain(m *testing.M) {
 	switch {
 	case os.Getenv(envCrashChild) != "":
 		crashChild(os.Getenv(envCrashChild), os.Getenv(envCrashRun))
@@ -62,7 +62,10 @@ func TestChildProcess(t *testing.T) {
 		corruptChild(os.Getenv(envCorruptChild))
 	case os.Getenv(envDiskFullChild) != "":
 		diskFullChild(os.Getenv(envDiskFullChild))
+	default:
+		os.Exit(m.Run())
 	}
+	os.Exit(0)
 }
 
 // say prints one line to stdout in one write, so that a kill leaves either
@@ -162,11 +165,11 @@ type fiChild struct {
 	err    error // from Wait
 }
 
-// startChild runs this test binary as TestChildProcess with env added. It
+// startChild runs this test binary as a child (see TestMain) with env added. It
 // is killed in t.Cleanup if still running, and dies with the test process.
 func fiStartChild(t *testing.T, env ...string) *fiChild {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestChildProcess$", "-test.count=1", "-test.timeout=5m")
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.timeout=5m")
 	cmd.Env = append(os.Environ(), env...)
 	c := &fiChild{cmd: cmd, out: newFiLines(), stderr: &bytes.Buffer{}, waited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = c.out, c.stderr
