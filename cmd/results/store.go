@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
@@ -225,13 +224,9 @@ func (sc storeCtx) importCmd(args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	if *today != "" {
-		t, err := time.Parse(time.DateOnly, *today)
-		if err != nil {
-			return usageError{fmt.Sprintf("--today %q: want YYYY-MM-DD", *today)}
-		}
-		now = t
+	now, err := parseToday(*today)
+	if err != nil {
+		return err
 	}
 	m, err := loadAll("")
 	if err != nil {
@@ -371,8 +366,18 @@ type statsJSON struct {
 	VlogBytes   int64          `json:"vlog_bytes"`
 }
 
+// parseOpen parses a subcommand's flags and opens the store its --dir names.
+func (sc storeCtx) parseOpen(name string, args []string, nargs int, argNames string, define func(*flagSet)) (*flagSet, *store.Store, []byte, error) {
+	fs, err := sc.flags(name, args, nargs, argNames, define)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, pass, err := sc.open(*fs.dir)
+	return fs, s, pass, err
+}
+
 // openFormatted parses a command that takes only --dir and --format, and
-// opens the store.
+// opens the store; a bad --format is refused before the passphrase is asked.
 func (sc storeCtx) openFormatted(name string, args []string) (*store.Store, string, error) {
 	var format *string
 	fs, err := sc.flags(name, args, 0, "", func(fs *flagSet) {
@@ -493,11 +498,7 @@ func (sc storeCtx) verify(args []string) (err error) {
 }
 
 func (sc storeCtx) history(args []string) (err error) {
-	fs, err := sc.flags("history", args, 1, "one record ID", nil)
-	if err != nil {
-		return err
-	}
-	s, _, err := sc.open(*fs.dir)
+	fs, s, _, err := sc.parseOpen("history", args, 1, "one record ID", nil)
 	if err != nil {
 		return err
 	}
@@ -580,11 +581,7 @@ func shown(s string) string {
 }
 
 func (sc storeCtx) backup(args []string) (err error) {
-	fs, err := sc.flags("backup", args, 1, "one FILE to write the backup to", nil)
-	if err != nil {
-		return err
-	}
-	s, pass, err := sc.open(*fs.dir)
+	fs, s, pass, err := sc.parseOpen("backup", args, 1, "one FILE to write the backup to", nil)
 	if err != nil {
 		return err
 	}
@@ -637,11 +634,7 @@ func (sc storeCtx) restore(args []string) (err error) {
 }
 
 func (sc storeCtx) passwd(args []string) (err error) {
-	fs, err := sc.flags("passwd", args, 0, "", nil)
-	if err != nil {
-		return err
-	}
-	s, old, err := sc.open(*fs.dir)
+	_, s, old, err := sc.parseOpen("passwd", args, 0, "", nil)
 	if err != nil {
 		return err
 	}

@@ -36,13 +36,9 @@ func validateCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	if f.NArg() == 0 {
 		return usageError{"validate: name at least one file (- for standard input)"}
 	}
-	now := time.Now().UTC()
-	if *today != "" {
-		t, err := time.Parse(time.DateOnly, *today)
-		if err != nil {
-			return usageError{fmt.Sprintf("--today %q: want YYYY-MM-DD", *today)}
-		}
-		now = t
+	now, err := parseToday(*today)
+	if err != nil {
+		return err
 	}
 	m, err := loadAll(*root)
 	if err != nil {
@@ -88,6 +84,19 @@ func malformed(set *validate.Set, name string, it record.Item) []validate.Findin
 		out = append(out, f)
 	}
 	return out
+}
+
+// parseToday reads --today: the day "in the future" is counted from,
+// today when empty.
+func parseToday(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Sprintf("--today %q: want YYYY-MM-DD", s)}
+	}
+	return t, nil
 }
 
 func readInput(name, format string, stdin io.Reader) ([]record.Item, error) {
