@@ -31,13 +31,19 @@ type BackupInfo struct {
 
 // Backup writes the whole store to w as one file: a plaintext line
 // describing it, then the database, zstd-compressed and age-encrypted under
-// the store's passphrase. It reads a consistent snapshot, so the app can
-// keep working while it runs.
+// the store's passphrase. Reads go on while it runs; saves wait, because the
+// counts and digest in the header must describe exactly what the stream
+// holds, and Badger's backup reads its own snapshot.
 func (s *Store) Backup(ctx context.Context, w io.Writer, pass []byte) (*BackupInfo, error) {
 	if _, err := s.hdr.unwrap(pass); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	rep, err := s.Verify(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errors.New("backup: the store is closed")
+	}
+	rep, err := s.audit(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
@@ -145,7 +151,7 @@ func Restore(ctx context.Context, r io.Reader, dir string, pass []byte, opts Opt
 	if err := s.db.Load(zr, 256); err != nil {
 		return fail(fmt.Errorf("%w: the backup is damaged or truncated: %v", ErrCorrupt, err))
 	}
-	rep, err := s.Verify(ctx)
+	rep, err := s.audit(ctx)
 	if err != nil {
 		return fail(err)
 	}

@@ -493,3 +493,44 @@ func TestAttachments(t *testing.T) {
 		t.Fatalf("missing attachment: %v", err)
 	}
 }
+
+// A backup taken while the office keeps saving must restore: its header
+// (counts and digest) and its content come from the same moment.
+func TestBackupWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t, "d")
+	for i := range 200 {
+		must[*store.Revision](t)(s.PutDraft(ctx, activity(fmt.Sprint("K", i), "before"), "u"))
+	}
+	stop := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if _, err := s.PutDraft(ctx, activity(fmt.Sprint("W", i), "during"), "u"); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	for round := range 2 {
+		var buf bytes.Buffer
+		if _, err := s.Backup(ctx, &buf, []byte("correct horse")); err != nil {
+			t.Fatal(err)
+		}
+		r, err := store.Restore(ctx, &buf, filepath.Join(t.TempDir(), fmt.Sprint("r", round)), []byte("correct horse"), store.Options{KDF: cheap, GCInterval: -1})
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		r.Close()
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
