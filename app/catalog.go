@@ -1,7 +1,6 @@
 package app
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 
@@ -73,17 +72,13 @@ type lowered struct {
 // than memdb queries.
 type catalog struct {
 	view     *framework.View
-	docs     map[string]string // document id → title
 	nodes    map[string]*node
 	children map[string][]string
 	order    []*node // depth-first, the order search results are listed in
 }
 
 func newCatalog(v *framework.View) *catalog {
-	c := &catalog{view: v, docs: map[string]string{}, nodes: map[string]*node{}, children: map[string][]string{}}
-	for _, d := range v.FW.Documents {
-		c.docs[d.ID] = d.Title
-	}
+	c := &catalog{view: v, nodes: map[string]*node{}, children: map[string][]string{}}
 	c.addStrategy()
 	c.addCrossCutting()
 	c.addPlan()
@@ -176,11 +171,7 @@ func (c *catalog) addPledges() {
 
 func (c *catalog) addSDGs() {
 	c.section(secSDG, lang.X("section.sdg", "SDG targets"))
-	// View.Goals lists by the goal's code as a string (1, 10, 11, …, 2);
-	// people read goals in number order.
-	goals := c.view.Goals()
-	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Goal < goals[j].Goal })
-	for _, g := range goals {
+	for _, g := range c.view.Goals() {
 		gc := strconv.Itoa(g.Goal)
 		gu := uid(kindGoal, gc)
 		c.add(secSDG, &node{uid: gu, code: lang.X("sdg.goal", "SDG {{.N}}", map[string]any{"N": g.Goal}), title: g.Title, src: g.Src, obj: g})
@@ -192,7 +183,7 @@ func (c *catalog) addSDGs() {
 
 func (c *catalog) addRegistry() {
 	c.section(secRegistry, lang.X("section.registry", "Registry"))
-	for _, o := range c.topOffices() {
+	for _, o := range c.view.OfficesOfKind("headquarters") {
 		c.addOffice(secRegistry, o)
 	}
 	for _, r := range c.view.Regions() {
@@ -209,26 +200,6 @@ func (c *catalog) addRegistry() {
 
 func (c *catalog) addOffice(parent string, o *framework.Office) {
 	c.add(parent, &node{uid: uid(kindOffice, o.Code), code: o.Code, title: o.Title, obj: o})
-}
-
-// topOffices are the offices outside every region (headquarters). The View
-// has no lookup for "no region", so they are found as the parents that
-// regional offices report to.
-func (c *catalog) topOffices() []*framework.Office {
-	seen := map[string]bool{}
-	var out []*framework.Office
-	for _, r := range c.view.Regions() {
-		for _, o := range c.view.OfficesOf(r.Code) {
-			p := c.view.Office(o.Parent)
-			if p == nil || p.Region != "" || seen[p.Code] {
-				continue
-			}
-			seen[p.Code] = true
-			out = append(out, p)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out
 }
 
 // maxMatches bounds the search list: a one-letter query matches most of the
@@ -273,8 +244,8 @@ func (c *catalog) path(id string) []*node {
 // docTitle is the title of a source document, or its id when the manifest
 // does not declare it.
 func (c *catalog) docTitle(id string) string {
-	if t, ok := c.docs[id]; ok && t != "" {
-		return t
+	if d := c.view.Document(id); d != nil && d.Title != "" {
+		return d.Title
 	}
 	return id
 }
