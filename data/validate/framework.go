@@ -20,7 +20,7 @@ func (e *Engine) Framework() []Finding {
 	}
 	for _, sp := range e.view.Subprogrammes() {
 		for _, m := range e.view.MeasuresOfSubprogramme(sp.Code) {
-			out = e.series(m, "", framework.Source{}, publishedSteps(m), out)
+			out = e.series(m, "", publishedSteps(m), func(step) string { return "measure " + m.Code }, out)
 		}
 	}
 	return out
@@ -99,8 +99,9 @@ func publishedSteps(m *framework.Measure) []step {
 	return steps
 }
 
-// series runs the measure_step rules over a measure's steps.
-func (e *Engine) series(m *framework.Measure, office string, _ framework.Source, steps []step, out []Finding) []Finding {
+// series runs the measure_step rules over a measure's steps; recordOf names
+// the record a finding on a step is about.
+func (e *Engine) series(m *framework.Measure, office string, steps []step, recordOf func(step) string, out []Finding) []Finding {
 	src := e.sourceString(m.Src)
 	for _, s := range steps {
 		env := stepEnv{Measure: m.Code, Unit: m.Unit, Cumulative: m.Cumulative, Kind: s.kind, Year: s.year,
@@ -108,7 +109,7 @@ func (e *Engine) series(m *framework.Measure, office string, _ framework.Source,
 		n := len(out)
 		out = e.run("measure_step", env, src, out)
 		for i := n; i < len(out); i++ {
-			out[i].Record = "measure " + m.Code
+			out[i].Record = recordOf(s)
 		}
 	}
 	return out

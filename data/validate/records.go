@@ -110,18 +110,12 @@ func (e *Engine) Values(vs []*record.PerformanceValue) []Finding {
 	for _, k := range order {
 		m := e.view.Measure(k.measure)
 		fm := framework.Measure{Code: m.Code, Unit: m.Unit, Cumulative: m.Cumulative, Src: m.Src}
-		ids := map[int]string{}
+		ids := map[step]string{}
 		for _, v := range groups[k] {
 			fm.Values = append(fm.Values, framework.Value{Year: v.Year, Kind: v.Type, Number: v.Value})
-			ids[v.Year] = v.ID
+			ids[step{kind: v.Type, year: v.Year}] = v.ID
 		}
-		n := len(out)
-		out = e.series(&fm, k.office, m.Src, publishedSteps(&fm), out)
-		for i := n; i < len(out); i++ {
-			if y, err := strconv.Atoi(out[i].Field[len("values."):]); err == nil && ids[y] != "" {
-				out[i].Record = ids[y]
-			}
-		}
+		out = e.series(&fm, k.office, publishedSteps(&fm), func(s step) string { return ids[step{kind: s.kind, year: s.year}] }, out)
 	}
 	return out
 }

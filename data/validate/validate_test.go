@@ -373,3 +373,37 @@ func TestUnknownLanguageFallsBackToEnglish(t *testing.T) {
 		t.Fatalf("got %v", fs)
 	}
 }
+
+// A measure_step rule's field is the framework's choice: a finding is tied
+// to its record through the step, whatever the field says, and an actual
+// and a planned value of the same year stay apart.
+func TestSeriesFindingsNameTheirRecord(t *testing.T) {
+	base, _ := os.ReadFile("../framework/testdata/frameworks/unodc-2026-2029/framework.yaml")
+	src := string(base) + `
+  - id: "falls"
+    subject: "measure_step"
+    severity: "error"
+    field: "x"
+    check: "value >= prev_value"
+    message: {en: "It falls."}
+`
+	fw, err := framework.Parse("s/framework.yaml", map[string][]byte{"s/framework.yaml": []byte(src)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := framework.NewModel()
+	if err := m.Add(fw); err != nil {
+		t.Fatal(err)
+	}
+	e, err := validate.New(m, fw.Key, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := func(id, typ string, year int, x float64) *record.PerformanceValue {
+		return &record.PerformanceValue{ID: id, Framework: fw.Key, Office: "ROEA", Measure: "SP1.R1.M1", Year: year, Type: typ, Value: &x}
+	}
+	fs := e.Values([]*record.PerformanceValue{v("a26", "actual", 2026, 5), v("a27", "actual", 2027, 3), v("p27", "planned", 2027, 9), v("p26", "planned", 2026, 4)})
+	if len(fs) != 1 || fs[0].Rule != "falls" || fs[0].Record != "a27" || fs[0].Field != "x" {
+		t.Fatalf("want one finding on a27, got %v", fs)
+	}
+}
