@@ -144,7 +144,11 @@ func check(set *validate.Set, inputs []input, today time.Time) []validate.Findin
 	ctx := validate.Context{Today: today, History: hist}
 	var out []validate.Finding
 	values := map[string][]*record.PerformanceValue{}
-	lines := map[string][2]any{}
+	type place struct {
+		file string
+		line int
+	}
+	lines := map[string]place{}
 	for _, in := range inputs {
 		for _, it := range in.items {
 			if it.Err != nil {
@@ -158,7 +162,7 @@ func check(set *validate.Set, inputs []input, today time.Time) []validate.Findin
 			out = append(out, fs...)
 			if v, ok := it.Rec.(*record.PerformanceValue); ok {
 				values[v.Framework] = append(values[v.Framework], v)
-				lines[v.ID] = [2]any{in.name, it.Line}
+				lines[v.ID] = place{in.name, it.Line}
 			}
 		}
 	}
@@ -169,7 +173,7 @@ func check(set *validate.Set, inputs []input, today time.Time) []validate.Findin
 		}
 		for _, f := range e.Values(vs) {
 			if at, ok := lines[f.Record]; ok {
-				f.File, f.Line = at[0].(string), at[1].(int)
+				f.File, f.Line = at.file, at.line
 			}
 			out = append(out, f)
 		}
