@@ -57,6 +57,11 @@ func TestEncryptedAtRest(t *testing.T) {
 	if _, _, err := s.PutAttachment(ctx, bytes.NewReader(evidence)); err != nil {
 		t.Fatal(err)
 	}
+	// The attachment is a file of its own, outside the database: the scan
+	// below walks the whole store directory, so it reads that file too.
+	if m, _ := filepath.Glob(filepath.Join(dir, "attachments", "*", "*")); len(m) != 1 {
+		t.Fatalf("want the attachment's one file under %s/attachments, found %v", dir, m)
+	}
 	// Readable with the passphrase, so the data is really there.
 	if h, err := s.Get(ctx, "SECRET-1"); err != nil || !strings.Contains(h.Record.(*record.Activity).Title, markers["title"]) {
 		t.Fatalf("get: %v %+v", err, h)

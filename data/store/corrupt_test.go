@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -365,4 +367,217 @@ func fiCopyDir(t *testing.T, from, to string) {
 		return out.Close()
 	})
 	fiMust(t, err)
+}
+
+// TestDamagedAttachmentFile damages attachment files (kept outside the
+// database) the ways a disk, a careless copy or a person can: a flipped
+// byte, a cut, a deletion, one file renamed over another's name. The store
+// must open and work as before; reading the attachment gives ErrCorrupt
+// naming the file and the way back; Verify reports exactly the damaged
+// ones; attaching the original again repairs it.
+func TestDamagedAttachmentFile(t *testing.T) {
+	ctx := context.Background()
+	base := t.TempDir()
+	pristine := filepath.Join(base, "pristine")
+	s, err := store.Create(ctx, pristine, "COKEN", faultPass, faultOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	var ids []string
+	for i := range 10 {
+		a := faultActivity("D"+strconv.Itoa(i), r, 500)
+		if _, err := s.PutDraft(ctx, a, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	content := map[string][]byte{}
+	var sums []string // A, B the same size (a renamed file passes a size check), C another
+	for _, n := range []int{300 << 10, 300 << 10, 50 << 10} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(r.Uint32())
+		}
+		sum, _, err := s.PutAttachment(ctx, bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		content[sum] = data
+		sums = append(sums, sum)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	A, B, C := sums[0], sums[1], sums[2]
+	file := func(dir, sum string) string { return filepath.Join(dir, "attachments", sum[:2], sum) }
+
+	cases := []struct {
+		name    string
+		damage  func(t *testing.T, dir string)
+		damaged []string // attachments that must read as ErrCorrupt
+		says    string   // what the error says of A's file
+	}{
+		{"byte flipped", func(t *testing.T, dir string) {
+			b := fiReadFile(t, file(dir, A))
+			b[len(b)/2] ^= 0x01
+			fiMust(t, os.WriteFile(file(dir, A), b, 0o600))
+		}, []string{A}, "does not decrypt"},
+		{"truncated", func(t *testing.T, dir string) {
+			fiMust(t, os.Truncate(file(dir, A), 1000))
+		}, []string{A}, "bytes"},
+		{"deleted", func(t *testing.T, dir string) {
+			fiMust(t, os.Remove(file(dir, A)))
+		}, []string{A}, "is missing"},
+		{"renamed over another attachment's name", func(t *testing.T, dir string) {
+			fiMust(t, os.Rename(file(dir, B), file(dir, A)))
+		}, []string{A, B}, "another attachment's file"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(base, "case"+strconv.Itoa(i))
+			fiCopyDir(t, pristine, dir)
+			tc.damage(t, dir)
+			s, err := store.Open(ctx, dir, faultPass, faultOpts())
+			if err != nil {
+				t.Fatalf("a damaged attachment file keeps the store from opening: %v", err)
+			}
+			defer s.Close()
+			if err := s.Checked(); err != nil {
+				t.Fatalf("health: %v", err)
+			}
+			_, err = s.Attachment(ctx, A)
+			if !errors.Is(err, store.ErrCorrupt) {
+				t.Fatalf("reading the damaged attachment: %v, want ErrCorrupt", err)
+			}
+			t.Logf("%v", err)
+			for _, want := range []string{file(dir, A), "restore from a backup", tc.says} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the error does not say %q: %v", want, err)
+				}
+			}
+			for _, sum := range sums {
+				bad := slices.Contains(tc.damaged, sum)
+				got, err := s.Attachment(ctx, sum)
+				switch {
+				case bad && !errors.Is(err, store.ErrCorrupt):
+					t.Errorf("damaged %s: %v", sum[:8], err)
+				case !bad && (err != nil || !bytes.Equal(got, content[sum])):
+					t.Errorf("undamaged %s: %v", sum[:8], err)
+				}
+			}
+			rep, err := s.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Problems) != len(tc.damaged) || len(rep.Notes) != 0 || rep.Records != len(ids) {
+				t.Errorf("verify: %d problems, want %d; %+v", len(rep.Problems), len(tc.damaged), rep)
+			}
+			for i, sum := range tc.damaged {
+				if i < len(rep.Problems) && !strings.Contains(strings.Join(rep.Problems, "\n"), file(dir, sum)) {
+					t.Errorf("verify does not name %s: %q", file(dir, sum), rep.Problems)
+				}
+			}
+			// The rest of the store works.
+			for _, id := range ids {
+				if _, err := s.Get(ctx, id); err != nil {
+					t.Errorf("get %s: %v", id, err)
+				}
+			}
+			if _, err := s.PutDraft(ctx, faultActivity("NEW", r, 300), "alice"); err != nil {
+				t.Errorf("save after the damage: %v", err)
+			}
+			if _, _, err := s.PutAttachment(ctx, strings.NewReader("a new attachment")); err != nil {
+				t.Errorf("attach after the damage: %v", err)
+			}
+			// Attaching the originals again repairs them.
+			for _, sum := range tc.damaged {
+				if got, _, err := s.PutAttachment(ctx, bytes.NewReader(content[sum])); err != nil || got != sum {
+					t.Fatalf("attach %s again: %v", sum[:8], err)
+				}
+			}
+			if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
+				t.Errorf("after attaching the originals again: %v %+v", err, rep)
+			}
+		})
+	}
+
+	// A file no metadata names (a save killed between writing the file and
+	// recording it) is a note, not damage; a half-written temporary file
+	// is removed at open.
+	t.Run("orphan and temporary files", func(t *testing.T) {
+		dir := filepath.Join(base, "orphan")
+		fiCopyDir(t, pristine, dir)
+		orphan := strings.Repeat("ab", 32)
+		fiMust(t, os.MkdirAll(filepath.Dir(file(dir, orphan)), 0o700))
+		fiMust(t, os.WriteFile(file(dir, orphan), fiReadFile(t, file(dir, C)), 0o600))
+		tmp := file(dir, C) + ".tmp-123456"
+		fiMust(t, os.WriteFile(tmp, []byte("half"), 0o600))
+		s, err := store.Open(ctx, dir, faultPass, faultOpts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := os.Stat(tmp); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("temporary file left after open: %v", err)
+		}
+		rep, err := s.Verify(ctx)
+		if err != nil || !rep.OK() || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], orphan) {
+			t.Fatalf("verify with an orphan file: %v %+v", err, rep)
+		}
+		if _, err := s.Attachment(ctx, orphan); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("an orphan file reads as an attachment: %v", err)
+		}
+	})
+}
+
+// Badger creates a value-log file and then sizes it; a kill between the two
+// leaves an empty newest file (CI's kill loop found one), which Badger's
+// open refuses. The store must open with everything it held. An empty
+// older file is not a crash's doing and stays an error.
+func TestEmptyValueLogLeftByCrash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	opts := store.Options{KDF: cheap, GCInterval: -1}
+	s, err := store.Create(ctx, dir, "COKEN", []byte("p"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutDraft(ctx, activity("A1", "kept"), "u"); err != nil {
+		t.Fatal(err)
+	}
+	fiMust(t, s.Close())
+	vlogs := fiGlob(t, dir, "db/*.vlog")
+	var newest int
+	for _, p := range vlogs {
+		var id int
+		fmt.Sscanf(filepath.Base(p), "%06d.vlog", &id)
+		newest = max(newest, id)
+	}
+	fiMust(t, os.WriteFile(filepath.Join(dir, "db", fmt.Sprintf("%06d.vlog", newest+1)), nil, 0o600))
+	s, err = store.Open(ctx, dir, []byte("p"), opts)
+	if err != nil {
+		t.Fatalf("open with an empty newest value-log file: %v", err)
+	}
+	if rep, err := s.Verify(ctx); err != nil || !rep.OK() || rep.Records != 1 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+	if _, err := s.PutDraft(ctx, activity("A2", "after"), "u"); err != nil {
+		t.Fatal(err)
+	}
+	fiMust(t, s.Close())
+
+	// An empty file below the newest one is damage, reported, not removed.
+	vlogs = fiGlob(t, dir, "db/*.vlog")
+	if len(vlogs) < 2 {
+		t.Skipf("only %d value-log file; cannot place an empty older one", len(vlogs))
+	}
+	fiMust(t, os.Truncate(vlogs[0], 0))
+	if s, err := store.Open(ctx, dir, []byte("p"), opts); err == nil {
+		s.Close()
+		t.Fatal("an empty older value-log file opened without error")
+	}
+	if _, err := os.Stat(vlogs[0]); err != nil {
+		t.Fatalf("the damaged file was removed: %v", err)
+	}
 }

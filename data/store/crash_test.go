@@ -492,6 +492,11 @@ func checkCrashStore(t *testing.T, round int, dir string, m *crashModel, allAtts
 		return false
 	}
 	step("open")
+	// A kill while an attachment was being written leaves its temporary
+	// file; open removes it (a whole file without metadata may stay).
+	if tmps, _ := filepath.Glob(filepath.Join(dir, "attachments", "*", "*.tmp-*")); len(tmps) > 0 {
+		t.Errorf("round %d: temporary attachment files left after open: %v", round, tmps)
+	}
 	defer func() {
 		if err := s.Close(); err != nil {
 			t.Errorf("round %d: close: %v", round, err)

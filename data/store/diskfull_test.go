@@ -3,6 +3,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -84,6 +85,12 @@ func diskFullChild(mnt string) {
 	}
 	fiSay("fail diskfull=%t msg=%s", errors.Is(werr, store.ErrDiskFull), werr)
 
+	// An attachment on the full disk is refused the same way, and leaves
+	// no file (whole or temporary) behind.
+	_, _, aerr := s.PutAttachment(ctx, bytes.NewReader(make([]byte, 1<<20)))
+	files, _ := filepath.Glob(filepath.Join(dir, "attachments", "*", "*"))
+	fiSay("attfail diskfull=%t files=%d msg=%s", errors.Is(aerr, store.ErrDiskFull), len(files), aerr)
+
 	getErrs := 0
 	for _, id := range acked {
 		if _, err := s.Get(ctx, id); err != nil {
@@ -121,6 +128,15 @@ func diskFullChild(mnt string) {
 			return
 		}
 	}
+	att := make([]byte, 300<<10)
+	for i := range att {
+		att[i] = byte(r.Uint32())
+	}
+	attSum, _, err := s.PutAttachment(ctx, bytes.NewReader(att))
+	if err != nil {
+		fiSay("error attachment after freeing space: %v", err)
+		return
+	}
 	fiSay("again")
 	if err := s.Close(); err != nil {
 		fiSay("error close: %v", err)
@@ -132,7 +148,8 @@ func diskFullChild(mnt string) {
 		return
 	}
 	rep, verr = s.Verify(ctx)
-	fiSay("reopened records=%d verify-ok=%t verify-err=%v", rep.Records, verr == nil && rep.OK(), verr)
+	got, aerr := s.Attachment(ctx, attSum)
+	fiSay("reopened records=%d verify-ok=%t verify-err=%v attachment-ok=%t", rep.Records, verr == nil && rep.OK(), verr, aerr == nil && bytes.Equal(got, att))
 	if err := s.Close(); err != nil {
 		fiSay("error close: %v", err)
 		return
@@ -219,7 +236,7 @@ func diskFull(t *testing.T, mnt string) {
 		t.Fatalf("the child hung for 90 s on a full disk; last lines: %q\nstderr:\n%s", fiTail(c.out.Lines(), 5), c.stderrHead())
 	}
 	ls := c.out.Lines()
-	t.Logf("child took %v; %s", time.Since(start).Round(time.Millisecond), strings.Join(fiGrep(ls, "ballast", "fail", "readable", "freed", "again", "reopened", "done", "note", "error"), "; "))
+	t.Logf("child took %v; %s", time.Since(start).Round(time.Millisecond), strings.Join(fiGrep(ls, "ballast", "fail", "attfail", "readable", "freed", "again", "reopened", "done", "note", "error"), "; "))
 
 	stderr := c.stderr.String()
 	if strings.Contains(stderr, "fatal error") || strings.Contains(stderr, "panic:") || strings.Contains(stderr, "SIGBUS") {
@@ -263,6 +280,9 @@ func checkDiskFullSteps(t *testing.T, ls []string, c *fiChild) {
 	if msg := strings.ToLower(fail[0]); !strings.Contains(msg, "disk is full") || !strings.Contains(msg, "free some space") {
 		t.Errorf("the message does not say the disk is full and what to do: %s", fail[0])
 	}
+	if a := fiGrep(ls, "attfail"); len(a) == 0 || !strings.Contains(a[0], "diskfull=true files=0 ") {
+		t.Errorf("an attachment on the full disk: %q, want ErrDiskFull and no file left", a)
+	}
 	if r := fiGrep(ls, "readable"); len(r) == 0 || !strings.Contains(r[0], "get-errors=0 ") || !strings.Contains(r[0], "verify-ok=true") {
 		t.Errorf("what was saved is not all readable on the full disk: %q", r)
 	} else {
@@ -277,7 +297,7 @@ func checkDiskFullSteps(t *testing.T, ls []string, c *fiChild) {
 			t.Errorf("the child did not get to %q; last lines %q", step, fiTail(ls, 3))
 		}
 	}
-	if r := fiGrep(ls, "reopened"); len(r) > 0 && !strings.Contains(r[0], "verify-ok=true") {
+	if r := fiGrep(ls, "reopened"); len(r) > 0 && (!strings.Contains(r[0], "verify-ok=true") || !strings.Contains(r[0], "attachment-ok=true")) {
 		t.Errorf("after reopening: %s", r[0])
 	}
 }

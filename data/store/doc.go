@@ -22,6 +22,18 @@
 //     the data key is stored wrapped (XChaCha20-Poly1305) under a key derived
 //     from the passphrase with argon2id, so changing the passphrase rewrites
 //     one small file and not the data.
+//   - Attachments (evidence files, up to 64 MiB) are not in Badger: each is
+//     one file, attachments/<2 hex>/<sha256>, sealed with XChaCha20-Poly1305
+//     under a subkey of the data key (HKDF) and bound to its name; Badger
+//     holds only their metadata. In Badger's value log each session's
+//     attachments kept a new file alive for good. The file is written and
+//     fsynced before its metadata is committed, so a crash can leave an
+//     unreferenced file (a note in Verify) but never metadata without its
+//     file. Reading one checks its hash; a missing, damaged or swapped file
+//     is ErrCorrupt naming it. Schema 2 stores are migrated at open.
+//   - A backup is one age-encrypted, zstd-compressed file holding the
+//     attachments' contents and Badger's backup stream; a restore encrypts
+//     them again under the new store's key and checks every one of them.
 //   - Secondary indexes (office, year, status, kind, subprogramme, output,
 //     country, pledge, conflict) are written in the same transaction as the
 //     revision, so lists and filters never scan the store.

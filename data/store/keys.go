@@ -15,8 +15,12 @@ import (
 //	s/<seq:8 bytes BE>              the local change sequence: the revision's r/ key
 //	d/<device>\x00<seq:8 bytes BE>  each device's own numbering of its revisions
 //	i/<field>/<value>\x00<record>   secondary index entry (empty value)
-//	a/<sha256>\x00<chunk:4 bytes>   attachment chunk
-//	b/<sha256>                      attachment metadata
+//	b/<sha256>                      attachment metadata ({"size": n}); the
+//	                                content is a file outside Badger, see attach.go
+//	x/<name>                        a secret kept for sync (the office's keys,
+//	                                trusted peers' keys), see meta.go
+//	a/<sha256>\x00<chunk:4 bytes>   schema 2 only: an attachment chunk, moved
+//	                                into a file by the migration to schema 3
 const sep = "\x00"
 
 var (
@@ -32,7 +36,6 @@ var (
 	prefixSeq   = []byte("s/")
 	prefixDev   = []byte("d/")
 	prefixIndex = []byte("i/")
-	prefixChunk = []byte("a/")
 	prefixBlob  = []byte("b/")
 )
 
@@ -52,9 +55,6 @@ func indexKey(field, value, record string) []byte {
 	return []byte("i/" + field + "/" + value + sep + record)
 }
 
-func chunkKey(sum string, i uint32) []byte {
-	return binary.BigEndian.AppendUint32([]byte("a/"+sum+sep), i)
-}
 func blobKey(sum string) []byte { return []byte("b/" + sum) }
 
 // splitRevKey returns the record and revision of an r/ key.

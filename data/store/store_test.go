@@ -439,7 +439,7 @@ func TestBackupAndRestore(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "office.frbackup")
 	info := must[*store.BackupInfo](t)(s.BackupFile(ctx, file, []byte("correct horse")))
-	if info.Records != 30 || info.Revisions != 31 {
+	if info.Records != 30 || info.Revisions != 31 || info.Attachments != 1 || info.Format != "fieldresults-backup v2" {
 		t.Fatalf("backup info %+v", info)
 	}
 	// Writing goes on while (and after) the backup is taken.
@@ -491,6 +491,89 @@ func TestAttachments(t *testing.T) {
 	}
 	if _, err := s.Attachment(ctx, "00"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("missing attachment: %v", err)
+	}
+}
+
+// Attachments are files outside the database: a backup carries them (in
+// the encrypted stream), a restore writes them again under the new
+// store's own key and checks each, and a backup cut anywhere fails to
+// restore and leaves nothing behind.
+func TestBackupRestoreAttachments(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newStore(t, "d")
+	must[*store.Revision](t)(s.PutDraft(ctx, activity("A1", "with evidence"), "u"))
+	r := rand.New(rand.NewPCG(3, 4))
+	content := map[string][]byte{}
+	for _, n := range []int{0, 1, 100 << 10, 3 << 20} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(r.Uint32())
+		}
+		sum, _, err := s.PutAttachment(ctx, bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		content[sum] = data
+	}
+	var buf bytes.Buffer
+	info := must[*store.BackupInfo](t)(s.Backup(ctx, &buf, []byte("correct horse")))
+	if info.Attachments != len(content) {
+		t.Fatalf("backup info: %d attachments, want %d", info.Attachments, len(content))
+	}
+	data := buf.Bytes()
+	to := filepath.Join(t.TempDir(), "restored")
+	rs := must[*store.Store](t)(store.Restore(ctx, bytes.NewReader(data), to, []byte("correct horse"), store.Options{KDF: cheap, GCInterval: -1}))
+	defer rs.Close()
+	for sum, want := range content {
+		if got, err := rs.Attachment(ctx, sum); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("restored attachment of %d bytes: %v", len(want), err)
+		}
+		// A new store has a new data key: the same content, another file.
+		a := must[[]byte](t)(os.ReadFile(filepath.Join(dir, "attachments", sum[:2], sum)))
+		b := must[[]byte](t)(os.ReadFile(filepath.Join(to, "attachments", sum[:2], sum)))
+		if bytes.Equal(a[7+24:], b[7+24:]) {
+			t.Errorf("the restored file of %s is the original's: not encrypted under the new key", sum[:8])
+		}
+	}
+	if rep := must[*store.Report](t)(rs.Verify(ctx)); !rep.OK() || len(rep.Notes) != 0 {
+		t.Fatalf("restored: %+v", rep)
+	}
+	if st := must[*store.Stats](t)(rs.Stats(ctx)); st.Attachments != len(content) {
+		t.Fatalf("restored stats: %d attachments", st.Attachments)
+	}
+
+	// Cut early, late, just before the end (age authenticates each 64 KiB,
+	// so any cut is found, in whichever part of the stream).
+	for _, cut := range []int{len(data) / 3, len(data) * 9 / 10, len(data) - 20} {
+		to := filepath.Join(t.TempDir(), "cut")
+		_, err := store.Restore(ctx, bytes.NewReader(data[:cut]), to, []byte("correct horse"), store.Options{KDF: cheap, GCInterval: -1})
+		if err == nil {
+			t.Fatalf("a backup cut at %d of %d bytes restored", cut, len(data))
+		}
+		t.Logf("cut at %d of %d: %v", cut, len(data), err)
+		if left, _ := os.ReadDir(to); len(left) != 0 {
+			t.Errorf("a failed restore (cut at %d of %d) left %v", cut, len(data), left)
+		}
+	}
+
+	// A backup will not leave a damaged attachment out: it fails, naming
+	// it, and leaves no backup file.
+	var victim string
+	for sum, c := range content {
+		if len(c) == 100<<10 {
+			victim = sum
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "attachments", victim[:2], victim)); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "office.frbackup")
+	_, err := s.BackupFile(ctx, file, []byte("correct horse"))
+	if !errors.Is(err, store.ErrCorrupt) || !strings.Contains(err.Error(), victim) {
+		t.Fatalf("backup with a missing attachment file: %v", err)
+	}
+	if left, _ := filepath.Glob(file + "*"); len(left) != 0 {
+		t.Errorf("a failed backup left %v", left)
 	}
 }
 

@@ -36,13 +36,18 @@ func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn, c *counters
 	if err != nil {
 		return err
 	}
+	before := c.seq
 	if err := fn(txn, c); err != nil {
 		return classify(err)
 	}
 	if err := c.save(txn); err != nil {
 		return classify(err)
 	}
-	return classify(txn.Commit())
+	if err := txn.Commit(); err != nil {
+		return classify(err)
+	}
+	s.written += int(c.seq - before)
+	return nil
 }
 
 // local makes a revision of this device, at the next clock reading.
@@ -154,8 +159,7 @@ func (s *Store) putTxn(txn *badger.Txn, c *counters, rec record.Record, author s
 	}
 	r := s.local(c, &Revision{Record: rec.RecordID(), Kind: rec.RecordKind(), Op: OpPut, Parents: parents,
 		Author: author, Office: officeOf(rec), Framework: rec.FrameworkKey(), Body: body, rec: rec})
-	_, err = apply(txn, c, r)
-	return r, err
+	return r, applyLocal(txn, c, r, st)
 }
 
 func officeOf(rec record.Record) string {
