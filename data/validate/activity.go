@@ -104,6 +104,9 @@ func (e *Engine) activityRefs(a *record.Activity, out []Finding) []Finding {
 		add("subprogramme.unknown", "subprogramme", map[string]string{"subprogramme": a.Subprogramme, "subprogrammes": e.subprogrammeList()})
 	}
 	out = e.subcategoryRefs(a, allowed, draft, out)
+	if sub := w.Subcategory(a.Subcategory); sp != nil && sub != nil && sub.Unit != "" {
+		out = e.delivererRef("subcategory.subprogramme", sp.Code, sub, out)
+	}
 	out = e.linkRefs(a, sp, out)
 	out = e.placeRefs(a, out)
 	return out

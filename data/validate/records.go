@@ -3,6 +3,7 @@ package validate
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/unodc/fieldresults/data/framework"
@@ -53,8 +54,9 @@ func (e *Engine) Plan(p *record.PlanEntry) []Finding {
 	default:
 		env.Unit, env.UnitTitle = sub.Unit, sub.Unit
 		if u := e.view.Unit(sub.Unit); u != nil {
-			env.UnitTitle = u.Title
+			env.UnitTitle = strings.TrimPrefix(u.Title, "number of ") // as for activities: "a whole number of days"
 		}
+		out = e.delivererRef("plan.subprogramme", p.Subprogramme, sub, out)
 	}
 	out = e.run("plan_entry", env, "", out)
 	return withRecord(out, p.ID)
@@ -136,10 +138,38 @@ func (e *Engine) Narrative(n *record.Narrative) []Finding {
 			out = append(out, e.structural("result.unknown", "results["+strconv.Itoa(i)+"]", map[string]string{"result": r}))
 		}
 	}
+	if strings.TrimSpace(n.Title) == "" {
+		out = append(out, e.structural("narrative.title", "title", nil))
+	}
 	if len(n.Text) == 0 {
 		out = append(out, e.structural("narrative.text", "text", nil))
 	}
 	return withRecord(out, n.ID)
+}
+
+// delivererRef warns when a counted subcategory is recorded under a
+// subprogramme whose deliverables tables do not list it: headquarters'
+// tables (the programme plan's Tables 16.x) would have no row to count it
+// in. A warning, not an error: the tables are a plan, and field work does
+// not always fit them.
+func (e *Engine) delivererRef(rule, sp string, sub *framework.Subcategory, out []Finding) []Finding {
+	if sp == "" || e.view.Subprogramme(sp) == nil {
+		return out
+	}
+	var ds []string
+	for _, r := range e.view.RowsOfSubcategory(sub.Code) {
+		if r.Table.Subprogramme != "" && !slices.Contains(ds, r.Table.Subprogramme) {
+			ds = append(ds, r.Table.Subprogramme)
+		}
+	}
+	if slices.Contains(ds, sp) {
+		return out
+	}
+	list := strings.Join(ds, ", ")
+	if list == "" {
+		list = "none"
+	}
+	return append(out, e.structural(rule, "subcategory", map[string]string{"subprogramme": sp, "subcategory": sub.Code, "title": sub.Title, "subprogrammes": list}))
 }
 
 func withRecord(fs []Finding, id string) []Finding {
