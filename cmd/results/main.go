@@ -36,6 +36,14 @@ const usage = `results: Field Results on the command line
       every revision of a record: when, who, which device, what changed
   results store backup --dir DIR FILE | restore --dir DIR FILE | passwd --dir DIR
       encrypted backup; restore into a new directory, verified; change the passphrase
+  results bundle keys --dir DIR [--trust KEYS]
+      print the store's public keys (made on first use) / trust another office's keys for imports
+  results bundle export --dir DIR --to KEYS [--after N] -o FILE
+      write the store's changes after outbox position N, signed, encrypted to the destination's KEYS
+  results bundle import --dir DIR [--key KEYS] FILE
+      check a bundle file (signature, every record, every attachment) and apply it (exit 1 if it fails a check)
+  results bundle inspect [--identity FILE | --dir DIR] [--key KEYS] FILE
+      check a bundle and print its header and counts, applying nothing
   results sample [--count N] [--seed S] [--office CODE] [--year Y] [--mistakes RATE]
       write N realistic records, drawn from the 2023 activities report, as JSON lines
 
@@ -89,6 +97,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return validateCmd(args[1:], stdin, stdout, stderr)
 	case "store":
 		return storeCmd(args[1:], stdin, stdout, stderr)
+	case "bundle":
+		return bundleCmd(args[1:], stdin, stdout, stderr)
 	case "sample":
 		return sampleCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -476,14 +476,23 @@ func (sc storeCtx) verify(args []string) (err error) {
 		}
 		enc := json.NewEncoder(sc.stdout)
 		enc.SetIndent("", "  ")
+		notes := rep.Notes
+		if notes == nil {
+			notes = []string{}
+		}
 		if err := enc.Encode(map[string]any{"records": rep.Records, "revisions": rep.Revisions,
-			"conflicts": rep.Conflicts, "digest": rep.Digest, "problems": problems, "ok": rep.OK()}); err != nil {
+			"conflicts": rep.Conflicts, "digest": rep.Digest, "problems": problems, "notes": notes, "ok": rep.OK()}); err != nil {
 			return err
 		}
 	} else {
 		fmt.Fprintf(sc.stdout, "%d records, %d revisions, %d in conflict\ndigest %s\n", rep.Records, rep.Revisions, rep.Conflicts, rep.Digest)
 		for _, p := range rep.Problems {
 			fmt.Fprintf(sc.stdout, "problem: %s\n", p)
+		}
+		// Notes (attachment files the store does not refer to) are not
+		// damage: shown, but they do not fail the check.
+		for _, n := range rep.Notes {
+			fmt.Fprintf(sc.stdout, "note: %s\n", n)
 		}
 		if rep.OK() {
 			fmt.Fprintln(sc.stdout, "OK: every revision matches its hash, and the heads and indexes agree with the revisions")
@@ -595,8 +604,8 @@ func (sc storeCtx) backup(args []string) (err error) {
 	if fi, err := os.Stat(path); err == nil {
 		size = " (" + bytesize(fi.Size()) + ")"
 	}
-	fmt.Fprintf(sc.stdout, "backed up %d records, %d revisions to %s%s\ndigest %s\nit is encrypted under the store's current passphrase\n",
-		info.Records, info.Revisions, path, size, info.Digest)
+	fmt.Fprintf(sc.stdout, "backed up %d records, %d revisions, %d attachments to %s%s\ndigest %s\nit is encrypted under the store's current passphrase\n",
+		info.Records, info.Revisions, info.Attachments, path, size, info.Digest)
 	return nil
 }
 
