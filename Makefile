@@ -12,9 +12,10 @@ export LANG := en_US.UTF-8
 run: build ## build and start the desktop app
 	./$(BIN)/fieldresults $(ARGS)
 
-build: deps ## build the desktop app and the command-line tool into bin/
+build: deps ## build the desktop app, the command-line tool and the headquarters endpoint into bin/
 	$(GO) build -o $(BIN)/fieldresults .
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/results ./cmd/results
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/hq ./cmd/hq
 
 test: deps-test ## every test: unit, fuzz seed corpora, the window test under Xvfb
 	FIELDRESULTS_E2E=1 $(GO) test -count=1 -timeout 30m ./...
@@ -23,7 +24,7 @@ test-short: ## the tests that need no system packages and no window
 	CGO_ENABLED=0 $(GO) test -count=1 ./data/... ./cmd/...
 
 bench: deps ## benchmarks, 5 runs each (feed the output to benchstat); the first run builds a 1M-revision store (~10 min)
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 90m ./data/... ./cmd/...
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 90m ./data/... ./cmd/... ./app/...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	@set -e; for pkg in $$($(GO) list ./data/... ./cmd/...); do \

@@ -4,10 +4,12 @@ package main
 // checked by a screenshot of the display. It runs when FIELDRESULTS_E2E=1
 // (make test sets it and installs Xvfb) or when Xvfb is on PATH.
 //
-// UPDATE_SCREENSHOTS=1 writes the screenshot to docs/screenshots/browser.png;
-// otherwise it goes to the test's temporary directory.
+// UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/
+// (browser.png, dashboard.png); otherwise they go to the test's temporary
+// directory.
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -47,25 +49,84 @@ const (
 
 var unBlue = color.RGBA{R: 0x00, G: 0x8f, B: 0xd5, A: 0xff}
 
-func TestE2EBrowser(t *testing.T) {
+// region is a part of the window (in window pixels at 1200x800, below the
+// top bar) that must show text once a screen is drawn.
+type region struct {
+	name string
+	r    image.Rectangle
+}
+
+// Regions the screens must fill. The navigation column is at the left of
+// every session screen.
+var (
+	navColumn = region{"navigation column", image.Rect(10, 20, 200, 320)}
+	screenE2E = []struct {
+		sel     string
+		regions []region
+	}{
+		{"table:16.4", []region{{"framework tree", image.Rect(220, 60, 560, 400)}, {"table detail", image.Rect(700, 60, 1180, 400)}}},
+		{"activity", []region{{"activity form", image.Rect(220, 60, 760, 600)}, {"findings panel", image.Rect(820, 20, 1190, 300)}}},
+		{"records", []region{{"records list", image.Rect(220, 150, 1190, 600)}}},
+		{"plan", []region{{"plan table", image.Rect(220, 60, 1190, 600)}}},
+		{"values", []region{{"measure pickers", image.Rect(220, 20, 1190, 300)}}},
+		{"narrative", []region{{"narrative form", image.Rect(220, 20, 1190, 400)}}},
+		{"sync", []region{{"sync status and keys", image.Rect(220, 20, 700, 400)}, {"export and import", image.Rect(720, 20, 1190, 400)}}},
+		{"settings", []region{{"settings", image.Rect(220, 20, 1190, 500)}}},
+	}
+)
+
+// TestE2EScreens starts the real binary in a real window under Xvfb: on a
+// new store with sample data, then on each screen, then on the unlock and
+// first-run screens, and checks each capture (the UN-blue top bar, enough
+// colours, text where the screen puts it). UPDATE_SCREENSHOTS=1 writes the
+// captures to docs/screenshots for the README.
+func TestE2EScreens(t *testing.T) {
 	skipWithoutX(t)
 	dir := t.TempDir()
 	bin := buildApp(t, dir)
 	display := startXvfb(t)
 	t.Setenv("DISPLAY", display) // the screenshot library connects to $DISPLAY
 
-	app := startApp(t, bin, display, "en_US.UTF-8", "--store", filepath.Join(dir, "store"), "--select", "table:16.4")
-	img, win := waitForWindow(t, app)
-	saveScreenshot(t, crop(img, win), dir)
+	// The passphrase from the environment skips the unlock screen; --sample
+	// makes the new store the demonstration office's without questions.
+	t.Setenv("FIELDRESULTS_PASSPHRASE", "e2e test passphrase")
+	store := filepath.Join(dir, "store")
+	app := startApp(t, bin, display, "en_US.UTF-8", "--store", store, "--sample")
+	shoot(t, app, dir, "dashboard.png", navColumn, region{"status tiles", image.Rect(220, 60, 1190, 260)}, region{"deliverables", image.Rect(220, 300, 1190, 740)})
 	app.stop()
 
 	// A C locale (common on servers and in containers) must not stop it.
-	app = startApp(t, bin, display, "C", "--store", filepath.Join(dir, "store"))
-	waitForWindow(t, app)
-	if out := app.output(); strings.Contains(out, "locale") {
-		t.Errorf("with LANG=C the app logged a locale error:\n%s", out)
+	for _, sc := range screenE2E {
+		app = startApp(t, bin, display, "C", "--store", store, "--select", sc.sel)
+		name := sc.sel + ".png"
+		if strings.Contains(sc.sel, ":") {
+			name = "browser.png"
+		}
+		shoot(t, app, dir, name, append([]region{navColumn}, sc.regions...)...)
+		if out := app.output(); strings.Contains(out, "locale") {
+			t.Errorf("with LANG=C the app logged a locale error:\n%s", out)
+		}
+		app.stop()
 	}
+
+	// Without the passphrase in the environment: the unlock screen, and on
+	// an empty directory the first run.
+	t.Setenv("FIELDRESULTS_PASSPHRASE", "")
+	os.Unsetenv("FIELDRESULTS_PASSPHRASE")
+	app = startApp(t, bin, display, "en_US.UTF-8", "--store", store)
+	shoot(t, app, dir, "unlock.png", region{"unlock form", image.Rect(300, 100, 900, 500)})
 	app.stop()
+	app = startApp(t, bin, display, "en_US.UTF-8", "--store", filepath.Join(dir, "new"))
+	shoot(t, app, dir, "firstrun.png", region{"office list", image.Rect(20, 60, 560, 600)}, region{"choices", image.Rect(600, 60, 1190, 600)})
+	app.stop()
+}
+
+// shoot waits for the app's window to be drawn with text in each region,
+// and saves the capture.
+func shoot(t *testing.T, app *proc, dir, name string, regions ...region) {
+	t.Helper()
+	img, win := waitForWindow(t, app, regions)
+	saveScreenshot(t, crop(img, win), dir, name)
 }
 
 func skipWithoutX(t *testing.T) {
@@ -95,28 +156,42 @@ func buildApp(t *testing.T, dir string) string {
 	return bin
 }
 
-// startXvfb starts a virtual X server on the first free display of 90..99
-// and stops it at cleanup, also when the test fails.
+// startXvfb starts a virtual X server and stops it at cleanup, also when
+// the test fails. Xvfb picks a free display itself and writes its number to
+// -displayfd once it accepts connections (choosing one by looking for lock
+// files raced with a server of an earlier run still shutting down), and
+// -noreset keeps it from resetting when its last client leaves, which made
+// the next app's connection fail while it did.
 func startXvfb(t *testing.T) string {
 	t.Helper()
-	for n := 90; n <= 99; n++ {
-		if exists(fmt.Sprintf("/tmp/.X11-unix/X%d", n)) || exists(fmt.Sprintf("/tmp/.X%d-lock", n)) {
-			continue
-		}
-		display := ":" + strconv.Itoa(n)
-		p := &proc{name: "Xvfb"}
-		p.cmd = exec.Command("Xvfb", display, "-screen", "0", fmt.Sprintf("%dx%dx24", screenW, screenH), "-nolisten", "tcp")
-		p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-		if err := p.start(); err != nil {
-			t.Fatalf("start Xvfb: %v", err)
-		}
-		t.Cleanup(p.stop)
-		if waitFor(10*time.Second, func() bool { return exists(fmt.Sprintf("/tmp/.X11-unix/X%d", n)) || p.exited() }) && !p.exited() {
-			return display
-		}
-		p.stop() // lost a race for the display: try the next one
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display in :90..:99")
+	defer r.Close()
+	p := &proc{name: "Xvfb"}
+	p.cmd = exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-screen", "0", fmt.Sprintf("%dx%dx24", screenW, screenH), "-nolisten", "tcp")
+	p.cmd.ExtraFiles = []*os.File{w}
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	if err := p.start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(p.stop)
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if _, err := strconv.Atoi(n); err != nil {
+			t.Fatalf("Xvfb did not say which display it serves (%q):\n%s", n, p.output())
+		}
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatalf("Xvfb did not start within 20 s:\n%s", p.output())
+	}
 	return ""
 }
 
@@ -152,7 +227,7 @@ func appEnv(display, lang, config string) []string {
 // returns the capture and where the window is. A slow machine only makes it
 // wait longer; after startTimeout it fails with what was still wrong and
 // keeps the last capture for a look.
-func waitForWindow(t *testing.T, app *proc) (*image.RGBA, image.Rectangle) {
+func waitForWindow(t *testing.T, app *proc, regions []region) (*image.RGBA, image.Rectangle) {
 	t.Helper()
 	var last, prev *image.RGBA
 	var win image.Rectangle
@@ -167,7 +242,7 @@ func waitForWindow(t *testing.T, app *proc) (*image.RGBA, image.Rectangle) {
 			return false
 		}
 		prev, last = last, img
-		win, problems = inspect(img)
+		win, problems = inspect(img, regions)
 		return len(problems) == 0 && prev != nil && bytes.Equal(prev.Pix, img.Pix)
 	})
 	switch {
@@ -183,8 +258,8 @@ func waitForWindow(t *testing.T, app *proc) (*image.RGBA, image.Rectangle) {
 
 // inspect finds the window by its UN-blue top bar and says what, if
 // anything, shows it is not fully drawn: too few colours, no bar of the
-// brand colour across its top, or no text in the tree.
-func inspect(img *image.RGBA) (image.Rectangle, []string) {
+// brand colour across its top, or no text in one of the regions.
+func inspect(img *image.RGBA, regions []region) (image.Rectangle, []string) {
 	var problems []string
 	if n := distinctColours(img); n < 100 {
 		problems = append(problems, fmt.Sprintf("only %d distinct colours on the screen", n))
@@ -195,10 +270,14 @@ func inspect(img *image.RGBA) (image.Rectangle, []string) {
 	}
 	scale := float64(bar.Dx()) / windowW
 	win := image.Rect(bar.Min.X, bar.Min.Y, bar.Max.X, bar.Min.Y+int(windowH*scale)).Intersect(img.Bounds())
-	// The tree: the left third below the bar and the search field.
-	tree := image.Rect(win.Min.X+10, bar.Max.Y+int(60*scale), win.Min.X+int(380*scale), bar.Max.Y+int(400*scale))
-	if f := contrastFraction(img, tree); f < 0.01 || f > 0.5 {
-		problems = append(problems, fmt.Sprintf("the tree region %v does not look like text (%.3f of its pixels stand out)", tree, f))
+	at := func(x, y int) image.Point {
+		return image.Pt(win.Min.X+int(float64(x)*scale), bar.Max.Y+int(float64(y)*scale))
+	}
+	for _, rg := range regions {
+		r := image.Rectangle{Min: at(rg.r.Min.X, rg.r.Min.Y), Max: at(rg.r.Max.X, rg.r.Max.Y)}
+		if f := contrastFraction(img, r); f < 0.01 || f > 0.5 {
+			problems = append(problems, fmt.Sprintf("the %s region %v does not look like text (%.3f of its pixels stand out)", rg.name, r, f))
+		}
 	}
 	return win, problems
 }
@@ -295,11 +374,11 @@ func crop(img *image.RGBA, r image.Rectangle) image.Image {
 	return out
 }
 
-func saveScreenshot(t *testing.T, img image.Image, dir string) {
+func saveScreenshot(t *testing.T, img image.Image, dir, name string) {
 	t.Helper()
-	path := filepath.Join(dir, "browser.png")
+	path := filepath.Join(dir, name)
 	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
-		path = filepath.Join("docs", "screenshots", "browser.png")
+		path = filepath.Join("docs", "screenshots", name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

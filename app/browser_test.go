@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -20,24 +19,12 @@ import (
 
 	"github.com/unodc/fieldresults/assets"
 	"github.com/unodc/fieldresults/data/framework"
-)
-
-var (
-	modelOnce sync.Once
-	model     *framework.Model
-	modelErr  error
+	"github.com/unodc/fieldresults/data/framework/frameworktest"
 )
 
 // shippedModel is the framework embedded in the binary, loaded once: the
-// browser only reads it.
-func shippedModel(t *testing.T) *framework.Model {
-	t.Helper()
-	modelOnce.Do(func() { model, modelErr = framework.LoadAll(assets.FS, "framework") })
-	if modelErr != nil {
-		t.Fatalf("load embedded framework: %v", modelErr)
-	}
-	return model
-}
+// screens only read it.
+func shippedModel(tb testing.TB) *framework.Model { return frameworktest.Shipped(tb) }
 
 // newTestUI builds the UI headless on a 1200x800 window, in opts.Lang or
 // English.
@@ -347,15 +334,31 @@ func sectionTitles(u *UI) []string {
 	return out
 }
 
+// readTranslations merges a language's translation files (one per screen);
+// a key defined in two of them is an error, since which one wins would
+// depend on the order the files are read.
 func readTranslations(t *testing.T, code string) map[string]string {
 	t.Helper()
-	b, err := fs.ReadFile(assets.FS, "i18n/app."+code+".json")
-	if err != nil {
-		t.Fatal(err)
+	names, err := fs.Glob(assets.FS, "i18n/*."+code+".json")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no translation files for %s (%v)", code, err)
 	}
-	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("app.%s.json: %v", code, err)
+	m, from := map[string]string{}, map[string]string{}
+	for _, n := range names {
+		b, err := fs.ReadFile(assets.FS, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := map[string]string{}
+		if err := json.Unmarshal(b, &part); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		for k, v := range part {
+			if f, dup := from[k]; dup {
+				t.Errorf("%q is in both %s and %s", k, f, n)
+			}
+			m[k], from[k] = v, n
+		}
 	}
 	return m
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/message"
 
 	"github.com/unodc/fieldresults/data/framework"
 )
@@ -298,13 +299,16 @@ func (b *browser) source(s framework.Source) fyne.CanvasObject {
 	return l
 }
 
-// number formats a figure in the user's language: whole numbers without
-// decimals, others with two.
-func (b *browser) number(f float64) string {
+// number formats a figure in the user's language.
+func (b *browser) number(f float64) string { return formatNumber(b.num, f) }
+
+// formatNumber formats a figure in a language: whole numbers without
+// decimals, others with two ("10 000", "12,50" in French).
+func formatNumber(p *message.Printer, f float64) string {
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-		return b.num.Sprintf("%d", int64(f))
+		return p.Sprintf("%d", int64(f))
 	}
-	return b.num.Sprintf("%.2f", f)
+	return p.Sprintf("%.2f", f)
 }
 
 // count formats a stated quantity; zero means "not stated" and shows nothing.

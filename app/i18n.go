@@ -17,13 +17,16 @@ import (
 // the first is the fallback.
 var Languages = []string{"en", "fr", "es"}
 
-// translationGlob names the app's translation files. The directory also holds
-// the validator's YAML messages, so lang.AddTranslationsFS (which parses every
-// file there) is not used: it would fail on them.
-const translationGlob = "i18n/app.*.json"
+// translationGlob names the app's translation files, one set per screen
+// (app.en.json, form.fr.json…: <part>.<language>.json), so that screens
+// are translated side by side without touching one file. The directory
+// also holds the validator's YAML messages, so lang.AddTranslationsFS
+// (which parses every file there) is not used: it would fail on them.
+const translationGlob = "i18n/*.json"
 
-// LoadTranslations adds the app's translations to Fyne's lang bundle. Adding
-// them again is harmless and makes Fyne re-read the locale environment.
+// LoadTranslations adds the app's translations to Fyne's lang bundle; the
+// parts of one language merge. Adding them again is harmless and makes Fyne
+// re-read the locale environment.
 func LoadTranslations() error {
 	names, err := fs.Glob(assets.FS, translationGlob)
 	if err != nil || len(names) == 0 {
@@ -34,12 +37,17 @@ func LoadTranslations() error {
 		if err != nil {
 			return err
 		}
-		code := strings.TrimSuffix(strings.TrimPrefix(path.Base(n), "app."), ".json")
-		if err := lang.AddTranslationsForLocale(b, fyne.Locale(code)); err != nil {
+		if err := lang.AddTranslationsForLocale(b, fyne.Locale(translationLang(n))); err != nil {
 			return fmt.Errorf("translations %s: %w", n, err)
 		}
 	}
 	return nil
+}
+
+// translationLang is the language of a translation file: "i18n/form.fr.json" is French.
+func translationLang(name string) string {
+	base := strings.TrimSuffix(path.Base(name), ".json")
+	return base[strings.LastIndex(base, ".")+1:]
 }
 
 // SetLanguage makes lang.L/lang.X answer in code (en, fr or es), for the app's

@@ -22,14 +22,34 @@ var (
 )
 
 // Theme is the app's look: Fyne's default theme with UN blue as primary.
-// It follows the system's light or dark variant.
-type Theme struct{}
+// It follows the system's light or dark variant unless Mode forces one.
+type Theme struct {
+	Mode string // "", ThemeLight or ThemeDark
+}
+
+// Theme modes the user can choose in Settings; "" follows the system.
+const (
+	ThemeLight = "light"
+	ThemeDark  = "dark"
+)
+
+// variant is the variant to draw: the forced one, else the system's.
+func (t Theme) variant(v fyne.ThemeVariant) fyne.ThemeVariant {
+	switch t.Mode {
+	case ThemeLight:
+		return theme.VariantLight
+	case ThemeDark:
+		return theme.VariantDark
+	}
+	return v
+}
 
 var _ fyne.Theme = Theme{}
 
 // Color returns UN-blue shades for the brand-carrying names and defers the
 // rest to the default theme.
-func (Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+func (t Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	v = t.variant(v)
 	switch n {
 	case theme.ColorNamePrimary:
 		return UNBlue

@@ -25,8 +25,9 @@ type Options struct {
 }
 
 // UI is the app's window content: a top bar (app name, framework version,
-// About) above the current screen. Today the only screen is the framework
-// browser; later screens will be switched from the top bar.
+// About) above the current screen. Without a session it shows the
+// framework browser alone; with one (SetSession), a navigation column
+// switches between the session's screens.
 type UI struct {
 	app     fyne.App
 	win     fyne.Window
@@ -35,7 +36,13 @@ type UI struct {
 	keys    map[string]string // version selector option → version key
 	version *widget.Select
 	browser *browser
-	content fyne.CanvasObject
+	content *fyne.Container // what the window shows: top bar and body
+
+	session *Session
+	screens map[string]screen
+	navBtns map[string]*widget.Button
+	body    *fyne.Container // the current screen
+	current string
 }
 
 // New builds the UI for the loaded framework versions and applies the app's
@@ -52,7 +59,10 @@ func New(a fyne.App, w fyne.Window, m *framework.Model, opts Options) *UI {
 	u.buildVersions(current.Key)
 	// The window is unpadded (main.go) so that the bar runs edge to edge;
 	// the screen below gets the padding back.
-	u.content = container.NewBorder(u.topBar(), nil, nil, nil, container.NewPadded(u.browser.Content()))
+	// A stack, not the border itself: screens replace what it holds, and
+	// a Border layout would keep room for a top bar no longer drawn.
+	u.content = container.NewStack(container.NewBorder(u.topBar(), nil, nil, nil, container.NewPadded(u.browser.Content())))
+	u.body = container.NewStack()
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { u.browser.FocusSearch(w.Canvas()) })
 	return u
