@@ -133,6 +133,9 @@ func storeRevision(txn *badger.Txn, c *counters, r *Revision, old *state, fresh 
 			return err
 		}
 	}
+	if err := feedSet(txn, r, c.seq); err != nil {
+		return err
+	}
 	st := &state{Record: r.Record, Status: "draft"}
 	if old != nil {
 		cp := *old

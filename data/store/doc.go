@@ -40,6 +40,10 @@
 //   - Every stored revision also gets a local change sequence number (the
 //     outbox) so that sync can ask for "everything after N" and mark a prefix
 //     acknowledged.
+//   - And an entry in its office's feed (feed.go, o/<office>/<seq>), so that
+//     headquarters answers an office's pull, "its revisions after N", with
+//     one seek (OfficeChanges). Stores older than the feed get it built on
+//     first use.
 //
 // Badger was a fixed choice of the project; argon2id comes from
 // golang.org/x/crypto, the backup file is age-encrypted (filippo.io/age) and

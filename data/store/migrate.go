@@ -49,7 +49,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("read schema version: %w", classifyOpen(err))
 	}
 	if !found {
-		// A new store: nothing written yet under any older schema.
+		// A new store: nothing written yet under any older schema, and no
+		// revision without its feed entry.
+		if err := s.db.Update(markFeedBuilt); err != nil {
+			return classify(err)
+		}
 		return s.setSchema(SchemaVersion)
 	}
 	if v > SchemaVersion {

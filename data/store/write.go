@@ -273,6 +273,20 @@ func (s *Store) decide(ctx context.Context, id, op, comment, author string, allo
 // already stored are skipped, so applying twice, or in any order, is safe.
 // It returns how many were new.
 func (s *Store) Apply(ctx context.Context, revs []*Revision) (int, error) {
+	return s.applyAll(ctx, revs, false)
+}
+
+// ApplyUpstream is Apply for revisions that came from upstream (a pull from
+// headquarters): upstream holds them already, so when nothing local was
+// waiting to be sent, the acknowledged position moves past them in the same
+// transaction, and the next sync does not send them back. With local
+// changes waiting it cannot move (they would be skipped), and the pulled
+// revisions go up again with them, which upstream ignores.
+func (s *Store) ApplyUpstream(ctx context.Context, revs []*Revision) (int, error) {
+	return s.applyAll(ctx, revs, true)
+}
+
+func (s *Store) applyAll(ctx context.Context, revs []*Revision, upstream bool) (int, error) {
 	for _, r := range revs {
 		if err := r.check(); err != nil {
 			return 0, fmt.Errorf("apply: %w", err)
@@ -282,6 +296,18 @@ func (s *Store) Apply(ctx context.Context, revs []*Revision) (int, error) {
 	for start := 0; start < len(revs); {
 		end, added := min(start+batch, len(revs)), 0
 		err := s.update(ctx, func(txn *badger.Txn, c *counters) error {
+			caughtUp := false
+			if upstream {
+				acked, err := getValue(txn, keyAcked)
+				switch {
+				case err == badger.ErrKeyNotFound:
+					caughtUp = c.seq == 0
+				case err != nil:
+					return err
+				default:
+					caughtUp = u64(acked) == c.seq
+				}
+			}
 			for _, r := range revs[start:end] {
 				ok, err := apply(txn, c, r)
 				if err != nil {
@@ -290,6 +316,9 @@ func (s *Store) Apply(ctx context.Context, revs []*Revision) (int, error) {
 				if ok {
 					added++
 				}
+			}
+			if caughtUp {
+				return txn.Set(keyAcked, putU64(c.seq))
 			}
 			return nil
 		})
