@@ -3,7 +3,7 @@
 // docs/openapi.yaml).
 //
 //	hq serve [--addr :8443] [--data ./hq-data] [--tls-cert F --tls-key F | --insecure] [limits]
-//	hq office add CODE | office list | office revoke CODE
+//	hq office add CODE | office list | office revoke CODE   (through a running server's admin socket)
 //	hq keys
 //
 // Every flag of serve is also an environment variable (HQ_ADDR, HQ_DATA,
@@ -44,11 +44,13 @@ const usage = `hq: the Field Results headquarters endpoint
   hq office list          list the offices and their status
   hq office revoke CODE   refuse an office from now on, everywhere
   hq keys                 print headquarters' public keys (offices pin them at enrolment)
+  hq review list|approve|return   review decisions on submitted records (hq review for details)
 
 Every command takes --data DIR (default ./hq-data, or HQ_DATA). Each serve flag is also an
 environment variable: HQ_ADDR, HQ_TLS_CERT, HQ_TLS_KEY, HQ_INSECURE=1, HQ_MAX_BUNDLE, HQ_RATE,
 HQ_MAX_UPLOADS, HQ_SHUTDOWN_TIMEOUT. The store's passphrase is read from HQ_PASSPHRASE, or asked
-on the terminal. office commands open the store, so they need the server stopped.
+on the terminal. office commands reach a running server through its admin socket (DIR/admin.sock,
+owner only; they still need the passphrase), or open the store when no server runs.
 `
 
 // Environment variables.
@@ -111,6 +113,11 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return c.office(args[1], args[2:])
 	case "keys":
 		return c.keys(args[1:])
+	case "review":
+		if len(args) < 2 {
+			return usageError{"review: missing subcommand (list, approve or return)\n\n" + reviewUsage}
+		}
+		return c.review(args[1], args[2:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -198,6 +205,10 @@ func (c cmdCtx) open(ctx context.Context, data string, log *slog.Logger) (*store
 	if err != nil {
 		return nil, err
 	}
+	return openWith(ctx, data, pass, log)
+}
+
+func openWith(ctx context.Context, data string, pass []byte, log *slog.Logger) (*store.Store, error) {
 	opts := store.Options{Logger: log}
 	if os.Getenv(envCheapKDF) == "1" {
 		opts.KDF = store.KDF{Time: 1, MemKiB: 1024, Threads: 1}
@@ -222,6 +233,9 @@ func (c cmdCtx) serve(args []string) (err error) {
 	maxUploads := fs.Int64("max-uploads", envInt("HQ_MAX_UPLOADS", hq.DefaultMaxUploads), "uploads in flight (HQ_MAX_UPLOADS)")
 	stall, _ := time.ParseDuration(env("HQ_READ_STALL", hq.DefaultReadStall.String()))
 	readStall := fs.Duration("read-stall", stall, "how long an upload's body may stop moving before the request ends, keeping what arrived (HQ_READ_STALL)")
+	ttl, _ := time.ParseDuration(env("HQ_UPLOAD_TTL", hq.DefaultUploadTTL.String()))
+	uploadTTL := fs.Duration("upload-ttl", ttl, "how long a partial upload is kept untouched before it is removed (HQ_UPLOAD_TTL)")
+	maxAttachment := fs.Int64("max-attachment", envInt("HQ_MAX_ATTACHMENT", store.MaxAttachment), "largest attachment accepted, bytes (HQ_MAX_ATTACHMENT)")
 	grace, _ := time.ParseDuration(env("HQ_SHUTDOWN_TIMEOUT", "30s"))
 	shutdown := fs.Duration("shutdown-timeout", grace, "how long in-flight requests may finish at shutdown (HQ_SHUTDOWN_TIMEOUT)")
 	if err := parse(fs, args, 0); err != nil {
@@ -233,7 +247,11 @@ func (c cmdCtx) serve(args []string) (err error) {
 	log := slog.New(slog.NewJSONHandler(c.stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	st, err := c.open(ctx, *data, log)
+	pass, err := c.passphrase()
+	if err != nil {
+		return err
+	}
+	st, err := openWith(ctx, *data, pass, log)
 	if err != nil {
 		return err
 	}
@@ -243,9 +261,19 @@ func (c cmdCtx) serve(args []string) (err error) {
 		return fmt.Errorf("load the frameworks: %w", err)
 	}
 	srv, err := hq.New(ctx, hq.Config{Store: st, Dir: *data, Model: model, MaxBundle: *maxBundle, Rate: *rate,
-		MaxUploads: int(*maxUploads), ReadStall: *readStall, Logger: log})
+		MaxUploads: int(*maxUploads), ReadStall: *readStall, UploadTTL: *uploadTTL, MaxAttachment: *maxAttachment, Logger: log})
 	if err != nil {
 		return err
+	}
+	// The admin socket lets `hq office ...` reach the registry while this
+	// process holds the store. Without it (a data path too long for a unix
+	// socket, say) the server still serves; only the office commands must
+	// wait for it to stop.
+	if adm, err := hq.ListenAdmin(*data, srv.Registry(), pass, log); err != nil {
+		log.Warn("no admin socket: hq office commands need the server stopped", "error", err)
+	} else {
+		defer adm.Close()
+		go adm.Serve(ctx)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -291,46 +319,56 @@ func (c cmdCtx) office(sub string, args []string) (err error) {
 	if sub == "list" {
 		want = 0
 	}
-	if sub != "add" && sub != "list" && sub != "revoke" {
+	if sub != hq.AdminAdd && sub != hq.AdminList && sub != hq.AdminRevoke {
 		return usageError{fmt.Sprintf("office: unknown subcommand %q (want add, list or revoke)", sub)}
 	}
 	if err := parse(fs, args, want); err != nil {
 		return err
 	}
-	ctx := context.Background()
-	st, err := c.open(ctx, *data, nil)
+	pass, err := c.passphrase()
 	if err != nil {
 		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ans, err := hq.AdminCall(ctx, *data, &hq.AdminRequest{Op: sub, Code: fs.Arg(0), Pass: pass})
+	if errors.Is(err, hq.ErrNoAdmin) {
+		ans, err = officeDirect(ctx, *data, pass, sub, fs.Arg(0))
+	}
+	if err != nil {
+		return err
+	}
+	return c.printOffice(sub, fs.Arg(0), ans)
+}
+
+// officeDirect runs an office command on the store itself: no server
+// holds it.
+func officeDirect(ctx context.Context, data string, pass []byte, sub, code string) (ans *hq.AdminAnswer, err error) {
+	st, err := openWith(ctx, data, pass, nil)
+	if err != nil {
+		return nil, err
 	}
 	defer closeStore(st, &err)
 	model, err := framework.LoadAll(assets.FS, "framework")
 	if err != nil {
-		return fmt.Errorf("load the frameworks: %w", err)
+		return nil, fmt.Errorf("load the frameworks: %w", err)
 	}
-	reg := hq.NewRegistry(st, model)
+	return hq.RunAdmin(ctx, hq.NewRegistry(st, model), sub, code)
+}
+
+func (c cmdCtx) printOffice(sub, code string, ans *hq.AdminAnswer) error {
 	switch sub {
-	case "add":
-		code, err := reg.Add(ctx, fs.Arg(0))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(c.stdout, "office %s added\nenrolment code: %s\n(give it to the office once; it enrols one installation and is then spent)\n", fs.Arg(0), code)
-	case "list":
-		offices, err := reg.List(ctx)
-		if err != nil {
-			return err
-		}
+	case hq.AdminAdd:
+		fmt.Fprintf(c.stdout, "office %s added\nenrolment code: %s\n(give it to the office once; it enrols one installation and is then spent)\n", code, ans.Enrol)
+	case hq.AdminList:
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "OFFICE\tSTATUS\tADDED\tENROLLED\tREVOKED")
-		for _, o := range offices {
+		for _, o := range ans.Offices {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Code, o.Status, o.Added, dash(o.Enrolled), dash(o.Revoked))
 		}
 		return tw.Flush()
-	case "revoke":
-		if err := reg.Revoke(ctx, fs.Arg(0)); err != nil {
-			return err
-		}
-		fmt.Fprintf(c.stdout, "office %s revoked: its token and key are refused from now on\n", fs.Arg(0))
+	case hq.AdminRevoke:
+		fmt.Fprintf(c.stdout, "office %s revoked: its token and key are refused from now on\n", code)
 	}
 	return nil
 }

@@ -186,13 +186,22 @@ func (sc storeCtx) bundleImport(args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	got, err := bundle.ImportFile(sc.ctx, s, fs.Arg(0), bundle.ImportOptions{To: s.Info().Office,
+	// The registry tells a regional office which bundles to keep for
+	// forwarding to headquarters.
+	m, err := loadAll("")
+	if err != nil {
+		return err
+	}
+	got, err := bundle.ImportFile(sc.ctx, s, fs.Arg(0), bundle.ImportOptions{To: s.Info().Office, Registry: m,
 		ReadOptions: bundle.ReadOptions{Identities: []age.Identity{id.Box}, Keys: ring.Lookup}})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(sc.stdout, "imported %d revisions (%d new) and %d attachments from %s\nbundle %s\n",
 		got.Revisions, got.New, got.Attachments, got.Header.Office, got.Header.ID)
+	if got.Queued {
+		fmt.Fprintf(sc.stdout, "kept, signed by %s, to forward to headquarters at this office's next sync\n", got.Header.Office)
+	}
 	for _, g := range got.Gaps {
 		fmt.Fprintln(sc.stdout, g)
 	}

@@ -103,6 +103,19 @@ func TestBundleCommands(t *testing.T) {
 	if _, errOut, code := bundleRun(t, "import", "--dir", b, "--key", keysFile, file); code != 1 || !strings.Contains(errOut, "encrypted for another destination") {
 		t.Errorf("import elsewhere: exit %d, %s", code, errOut)
 	}
+	// The regional office of COKEN's region keeps COKEN's file to forward
+	// it; HQ, not a regional office, keeps nothing.
+	roea := filepath.Join(tmp, "roea")
+	mustStore(t, "init", "--dir", roea, "--office", "ROEA", "--device", "ro-1")
+	roeaKeys := strings.TrimSpace(mustBundle(t, "keys", "--dir", roea))
+	forRO := filepath.Join(tmp, "coken-roea.frbundle")
+	mustBundle(t, "export", "--dir", a, "--to", roeaKeys, "-o", forRO)
+	if out := mustBundle(t, "import", "--dir", roea, "--key", keysFile, forRO); !strings.Contains(out, "(7 new)") || !strings.Contains(out, "to forward to headquarters") {
+		t.Errorf("regional import: %s", out)
+	}
+	if out := mustBundle(t, "import", "--dir", hq, file); strings.Contains(out, "forward") {
+		t.Errorf("HQ import kept a bundle to forward: %s", out)
+	}
 	if _, _, code := bundleRun(t, "export", "--dir", a, "-o", file); code != 2 {
 		t.Errorf("export without --to: exit %d", code)
 	}

@@ -43,9 +43,10 @@ type Header struct {
 	Format int    `json:"format"`
 	ID     string `json:"id"`     // SHA-256 of the body (both sections), hex
 	Office string `json:"office"` // whose records these are
-	// Signer is the office whose key signed the bundle. Today it must be
-	// Office; a regional office forwarding its offices' bundles will be
-	// named here, the original bundle nested intact.
+	// Signer is the office whose key signed the bundle, and it is always
+	// Office: a regional office forwards a bundle unchanged, the original
+	// signature intact, and authenticates the upload with its own token;
+	// it never signs another office's records (see forward.go).
 	Signer          string   `json:"signer"`
 	Key             string   `json:"key"` // the signer's key, KeyID
 	Devices         []string `json:"devices"`
@@ -152,7 +153,7 @@ func (h *Header) check(l Limits) error {
 	case checkOffice(h.Office) != nil:
 		return malformed("source office: %v", checkOffice(h.Office))
 	case h.Signer != h.Office:
-		return malformed("signed by %s for office %s: forwarded bundles are not supported yet", h.Signer, h.Office)
+		return malformed("signed by %s for office %s: a bundle is signed by the office whose records it carries (a regional office forwards it unchanged)", h.Signer, h.Office)
 	case checkOffice(h.To) != nil:
 		return malformed("destination: %v", checkOffice(h.To))
 	case h.Revisions < 0 || h.Attachments < 0 || h.RecordsBytes < 0 || h.AttachmentBytes < 0 || h.RawBytes < 0:

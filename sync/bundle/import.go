@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/unodc/fieldresults/data/framework"
 	"github.com/unodc/fieldresults/data/store"
 )
 
@@ -17,6 +19,11 @@ type ImportOptions struct {
 	// To, when set, is who this store is: a bundle addressed to anyone
 	// else is refused.
 	To string
+	// Registry, when set, is the framework whose registry of offices says
+	// whether this store's office forwards the bundle's source office
+	// (MayForward): ImportFile then keeps the signed bundle in the
+	// store's forward queue. Nil: nothing is kept for forwarding.
+	Registry *framework.Model
 }
 
 // Gap is a run of a device's revisions that the store lacks although a
@@ -37,6 +44,9 @@ type Imported struct {
 	New         int // of which the store did not have
 	Attachments int
 	Gaps        []Gap // for the bundle's devices, after applying it
+	// Queued is true when ImportFile kept the signed bundle to forward it
+	// to headquarters (see ForwardQueue).
+	Queued bool
 }
 
 // Import checks a bundle and applies it to st. The signature is checked
@@ -109,7 +119,16 @@ func ImportFile(ctx context.Context, st *store.Store, path string, o ImportOptio
 		return nil, fmt.Errorf("import bundle: %w", err)
 	}
 	defer f.Close()
-	return Import(ctx, st, f, o)
+	got, err := Import(ctx, st, f, o)
+	if err != nil {
+		return got, err
+	}
+	// Kept after applying: a failure here loses nothing of the records,
+	// and importing the same file again queues it (once).
+	if got.Queued, err = keepForForward(ctx, st, path, &got.Header, o, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return got, fmt.Errorf("import bundle %.12s: its revisions were applied, but: %w", got.Header.ID, err)
+	}
+	return got, nil
 }
 
 func verifyFile(ctx context.Context, path string, o ImportOptions) error {

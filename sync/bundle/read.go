@@ -30,6 +30,12 @@ type ReadOptions struct {
 	Keys func(office string) []ed25519.PublicKey
 	// Limits bound what is accepted; zero is DefaultLimits.
 	Limits Limits
+	// Downstream is the reading office's code, set by a client pulling
+	// from headquarters: a bundle signed by HQ (with a key Keys knows, so
+	// the pinned one), addressed to this office, may then carry this
+	// office's revisions, and only those. Everywhere else a bundle
+	// carries only its signer's own revisions.
+	Downstream string
 }
 
 // Reader reads one bundle: NewReader reads and checks the header and
@@ -50,6 +56,8 @@ type Reader struct {
 	left   int // attachments still to read
 	last   string
 	srcErr *errReader
+	// owner is the office every revision must be of.
+	owner string
 }
 
 // NewReader reads a bundle's header from r (decrypting it with
@@ -86,6 +94,10 @@ func NewReader(ctx context.Context, r io.Reader, o ReadOptions) (*Reader, error)
 	rd.src = br
 	if err := rd.readHeader(o.Keys); err != nil {
 		return nil, err
+	}
+	rd.owner = rd.Header.Office
+	if h := &rd.Header; o.Downstream != "" && rd.Verified && h.Signer == HQ && h.Office == HQ && h.To == o.Downstream {
+		rd.owner = o.Downstream
 	}
 	return rd, nil
 }
@@ -225,8 +237,8 @@ func (rd *Reader) Revisions(ctx context.Context) ([]*store.Revision, error) {
 			return nil, malformed("revision %d: %v", i+1, err)
 		}
 		switch {
-		case r.Office != h.Office:
-			return nil, fmt.Errorf("revision %s of %s is of office %q, the bundle is %s's: %w", r.ID, r.Record, r.Office, h.Office, ErrForeign)
+		case r.Office != rd.owner:
+			return nil, fmt.Errorf("revision %s of %s is of office %q, the bundle is %s's: %w", r.ID, r.Record, r.Office, rd.owner, ErrForeign)
 		case !devices[r.Device]:
 			return nil, malformed("revision %s: device %q is not in the header", r.ID, r.Device)
 		case !frameworks[r.Framework]:

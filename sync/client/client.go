@@ -28,6 +28,11 @@ const (
 	// SecretPending is the upload id of a bundle sent but not yet
 	// acknowledged, so that the next Sync resumes it instead of resending.
 	SecretPending = "sync/pending"
+	// SecretAttachmentsFrom is the outbox position up to which the
+	// evidence files of acknowledged revisions are known to be at
+	// headquarters: those of later acknowledged revisions are still to
+	// check and send, after a restart too.
+	SecretAttachmentsFrom = "sync/attachments-from"
 )
 
 // ErrNotEnrolled is returned by New for a store that has not enrolled.
@@ -178,10 +183,12 @@ type Progress struct {
 	BytesSent  int64 // bytes of the bundle headquarters holds or is being sent
 	BytesTotal int64 // the bundle's size
 	Records    int   // revisions in the bundle
-	// Phase is one of: "export", "upload", "waiting" (backing off after a
-	// cut), "resume" (asking headquarters how much it holds), "done",
-	// "nothing" (nothing new to send).
-	Phase string
+	// Phase is one of: "export", "upload", "attachments" (BytesSent and
+	// BytesTotal are then of attachment File of Files), "waiting" (backing
+	// off after a cut), "resume" (asking headquarters how much it holds),
+	// "done", "nothing" (nothing new to send).
+	Phase       string
+	File, Files int
 }
 
 // Options tune a Client; the zero value is sensible for a bad link.
@@ -204,9 +211,14 @@ type Options struct {
 	MaxAttempts int
 	// ProbeAttempts is how many times Probe tries (default 3).
 	ProbeAttempts int
-	// MaxBundle refuses to build a bundle larger than this in memory
-	// (default 128 MiB).
+	// MaxBundle bounds the bytes of one bundle built in memory (default
+	// 128 MiB): a backlog that would pass it is sent in several bundles.
 	MaxBundle int64
+	// MaxBundleRevisions bounds the revisions of one bundle (default
+	// 5,000): a larger backlog is sent in several bundles, each
+	// acknowledged before the next, so a cut loses at most one bundle's
+	// progress and headquarters' size limit is not reached.
+	MaxBundleRevisions int
 	// Progress, when set, is called as a sync moves. Calls never overlap
 	// but may come from any goroutine: a GUI hands them to its own thread.
 	Progress func(Progress)
@@ -273,6 +285,9 @@ func New(ctx context.Context, st *store.Store, o Options) (*Client, error) {
 	}
 	if o.MaxBundle <= 0 {
 		o.MaxBundle = 128 << 20
+	}
+	if o.MaxBundleRevisions <= 0 {
+		o.MaxBundleRevisions = 5000
 	}
 	return &Client{st: st, cfg: *cfg, pinned: keys.Sign, id: id, hc: o.HTTPClient, o: o}, nil
 }

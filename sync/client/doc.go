@@ -12,13 +12,27 @@
 //     headquarters' keys line, and pins those keys with bundle.Trust.
 //     The office's own keys are bundle.StoreIdentity's, the ones the
 //     command line and the app use for bundle files.
-//   - One sync is one bundle: bundle.Export of every change after the
-//     store's Acked position, built in memory (network bundles carry no
-//     attachments, so they are small, and a temporary file would put the
-//     office's records unencrypted on disk), uploaded with POST
-//     /v1/bundles, Upload-Length and Upload-Id = the bundle's SHA-256.
-//     When the link holds that is the whole exchange: one request, the
-//     receipt in its answer. With nothing new, Sync makes no request.
+//   - A sync sends the changes after the store's Acked position in
+//     bundles of at most Options.MaxBundleRevisions revisions (5,000) and
+//     Options.MaxBundle bytes, each built in memory (network bundles carry
+//     no attachments, so they are small, and a temporary file would put
+//     the office's records unencrypted on disk), uploaded with POST
+//     /v1/bundles, Upload-Length and Upload-Id = the bundle's SHA-256, and
+//     acknowledged before the next is built, so a cut loses at most one
+//     bundle's progress. When the link holds and the backlog fits one
+//     bundle that is the whole exchange: one request, the receipt in its
+//     answer. With nothing new, Sync makes no request.
+//   - Then the evidence files (attach.go): the revisions acknowledged
+//     since the SecretAttachmentsFrom position name files; one POST
+//     /v1/attachments/missing asks which headquarters lacks (and how much
+//     of each it holds), and each is uploaded in its own resumable upload
+//     (POST /v1/attachments, Upload-Id = its SHA-256; HEAD/PATCH
+//     /v1/attachments/{sha256}) by the same attempt, stall and backoff
+//     machinery as bundles (upload.run; Client.call for small requests).
+//     The position moves only when all are there, so after a cut or a
+//     restart the next Sync asks again and resumes a partial file from
+//     the byte headquarters holds. Records always go first: the numbers
+//     reach headquarters before the larger files on a thin link.
 //   - After a cut (a connection error, or a stall) it asks HEAD
 //     /v1/uploads/{id} how much headquarters holds and PATCHes the rest
 //     (with Expect: 100-continue, so a rest that headquarters cannot take
@@ -50,13 +64,34 @@
 //     rate-limit answers (409 upload_busy, 429, 503, 5xx) are retried,
 //     honouring Retry-After.
 //   - Progress (bytes, records, phase) goes to a callback whose calls
-//     never overlap but may come from any goroutine.
+//     never overlap but may come from any goroutine. A pull reports
+//     Phase "pull" (BytesSent then counts bytes received, Records the
+//     revisions applied).
+//   - Pull (pull.go) asks GET /v1/changes from the cursor kept in the
+//     store (SecretPullCursor) with this device's id, verifies each
+//     page's bundle against the pinned key only (bundle.ReadOptions
+//     .Downstream: addressed to this office, only its revisions, its
+//     outbox range the cursor range), applies it with store.Apply and
+//     only then saves the new cursor: a crash in between applies the page
+//     again, which changes nothing. Cuts, stalls and busy answers are
+//     retried with Sync's request, stall watchdog and backoff; a cursor
+//     headquarters refuses (bad, or ahead after a restore) starts over
+//     from 0 once. Pull and Sync do not overlap.
+//   - Forward (forward.go), at a regional office: the bundles of its
+//     region's offices that reached it by file and that bundle.ImportFile
+//     queued (bundle.ForwardQueue) are uploaded unchanged, their offices'
+//     signatures intact, with this office's token, by the same resumable
+//     upload as Sync (upload.run; the pending upload id is kept under
+//     SecretForwardPending so an interrupted Forward resumes). Each is
+//     marked forwarded on a receipt that verifies and names it. A bundle
+//     headquarters refuses (4xx: its office not enrolled, revoked, ...)
+//     stays queued and is listed in ForwardResult.Refused, the rest go on;
+//     it is sent again only RetryRefused (6 h) later, because a refusal
+//     comes after the whole bundle crossed the link and its cause passes
+//     in hours or days, not between two syncs.
 //
-// It is not pull (downstream changes: headquarters has no GET
-// /v1/changes yet), not the automatic scheduler or the GUI panel (they
-// call Probe and Sync), not attachments (bundles for headquarters carry
-// records only; attachments will follow in their own uploads), and not
-// bundle files (sync/bundle and `results bundle` do those).
+// It is not the automatic scheduler or the GUI panel (they
+// call Probe, Sync and Pull), and not bundle files (sync/bundle and `results bundle` do those).
 //
 // Only the standard library: net/http's client and its transport, whose
 // request body and answer this package wraps to watch progress.

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/unodc/fieldresults/data/store"
 	"github.com/unodc/fieldresults/sync/bundle"
 )
 
@@ -23,36 +24,55 @@ import (
 type Result struct {
 	// Nothing is true when there was nothing new to send: no request was
 	// made.
-	Nothing   bool
-	Bundle    string // the bundle id
-	UploadID  string // the SHA-256 of the bundle's bytes: its upload id
-	Size      int64  // the bundle's size in bytes
+	Nothing bool
+	// Bundles are the bundles sent, in order, each acknowledged before
+	// the next was sent. Bundle, UploadID and Receipt are the last one's;
+	// Size and Revisions are totals.
+	Bundles   []Sent
+	Bundle    string // the last bundle's id
+	UploadID  string // the SHA-256 of the last bundle's bytes: its upload id
+	Size      int64  // bytes of all bundles
 	Revisions int
 	// Requests is how many HTTP requests the sync made (1 when the link
-	// held), Attempts how many of them failed or were cut, and BodyBytes
-	// how many bundle bytes were handed to connections, over all attempts
-	// (Size when nothing had to be resent).
+	// held and there was one bundle and no attachment), Attempts how many
+	// of them failed or were cut, and BodyBytes how many bundle bytes were
+	// handed to connections, over all attempts (Size when nothing had to
+	// be resent).
 	Requests  int
 	Attempts  int
 	BodyBytes int64
-	// Resumed is true when the upload continued one headquarters already
+	// Resumed is true when an upload continued one headquarters already
 	// held part of (from this sync or an earlier one).
-	Resumed bool
-	Receipt *bundle.Receipt
+	Resumed     bool
+	Receipt     *bundle.Receipt
+	Attachments AttachmentsResult
+}
+
+// Sent is one bundle a Sync sent and headquarters acknowledged.
+type Sent struct {
+	Bundle    string
+	UploadID  string
+	Size      int64
+	Revisions int
+	Receipt   *bundle.Receipt
 }
 
 // errStall is an attempt abandoned because no byte moved for Options.Stall.
 var errStall = errors.New("no progress on the connection")
 
 // Sync sends headquarters everything after the store's acknowledged
-// position and, on a receipt signed with the pinned key, marks the outbox
-// done up to it. It resumes after cuts and stalls until it succeeds, the
-// context ends, headquarters refuses (an *APIError), or MaxAttempts
+// position, in bundles of at most Options.MaxBundleRevisions revisions and
+// Options.MaxBundle bytes, and, on each receipt signed with the pinned
+// key, marks the outbox done up to it before sending the next: a cut
+// loses at most one bundle's progress. Then it uploads the evidence files
+// the acknowledged revisions name that headquarters lacks (see
+// sendAttachments). It resumes after cuts and stalls until it succeeds,
+// the context ends, headquarters refuses (an *APIError), or MaxAttempts
 // attempts in a row fail without progress.
 //
 // With nothing new it makes no request at all.
 //
-// The bundle is built in memory: headquarters' bundles carry no
+// Bundles are built in memory: headquarters' bundles carry no
 // attachments, so they are small (records compress to a few hundred bytes
 // each), and a plain bundle written to a temporary file would leave the
 // office's records unencrypted on disk, which the store exists to prevent.
@@ -61,60 +81,112 @@ var errStall = errors.New("no progress on the connection")
 func (c *Client) Sync(ctx context.Context) (*Result, error) {
 	c.syncMu.Lock()
 	defer c.syncMu.Unlock()
-	acked, err := c.st.Acked(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sync: %w", err)
-	}
-	seq, err := c.st.Seq(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sync: %w", err)
-	}
-	if seq <= acked {
-		c.report(Progress{Phase: "nothing"})
-		return &Result{Nothing: true}, nil
-	}
-	c.report(Progress{Phase: "export"})
-	buf := &capped{max: c.o.MaxBundle}
-	w, _, err := bundle.Export(ctx, c.st, buf, bundle.ExportOptions{
-		WriteOptions: bundle.WriteOptions{Identity: c.id, To: bundle.HQ}, After: acked})
-	if err != nil {
-		return nil, fmt.Errorf("sync: %w", err)
-	}
-	sum := sha256.Sum256(buf.b.Bytes())
-	u := &upload{c: c, data: buf.b.Bytes(), id: hex.EncodeToString(sum[:]), records: w.Header.Revisions}
-	res := &Result{Bundle: w.Header.ID, UploadID: u.id, Size: int64(len(u.data)), Revisions: w.Header.Revisions}
-	u.res = res
-
-	pending, err := c.st.Secret(ctx, SecretPending)
-	resume := err == nil && string(pending) == u.id
-	if !resume {
-		if err := c.st.PutSecret(ctx, SecretPending, []byte(u.id)); err != nil {
-			return nil, fmt.Errorf("sync: %w", err)
+	res := &Result{}
+	for {
+		acked, err := c.st.Acked(ctx)
+		if err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
+		seq, err := c.st.Seq(ctx)
+		if err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
+		if seq <= acked {
+			break
+		}
+		if err := c.sendBundle(ctx, res, acked); err != nil {
+			return res, err
 		}
 	}
-	body, err := u.run(ctx, resume)
-	res.BodyBytes = u.moved.Load()
-	if err != nil {
-		return res, fmt.Errorf("sync: upload of bundle %.12s (%d bytes, %d revisions): %w", w.Header.ID, len(u.data), w.Header.Revisions, err)
+	if err := c.sendAttachments(ctx, res); err != nil {
+		return res, err
 	}
-	r, err := bundle.ParseReceipt(body, c.pinned)
-	if err != nil {
-		return res, fmt.Errorf("sync: %w", err)
-	}
-	if r.Bundle != w.Header.ID || r.Office != c.id.Office || r.OutboxTo != w.Header.OutboxTo {
-		return res, fmt.Errorf("sync: the receipt is for bundle %.12s of %s up to %d, not the bundle sent (%.12s of %s up to %d)",
-			r.Bundle, r.Office, r.OutboxTo, w.Header.ID, c.id.Office, w.Header.OutboxTo)
-	}
-	res.Receipt = r
-	if err := c.st.Ack(ctx, r.OutboxTo); err != nil {
-		return res, fmt.Errorf("sync: acknowledge up to %d: %w", r.OutboxTo, err)
-	}
-	if err := c.st.PutSecret(ctx, SecretPending, nil); err != nil {
-		return res, fmt.Errorf("sync: %w", err)
+	if res.Requests == 0 {
+		res.Nothing = true
+		c.report(Progress{Phase: "nothing"})
+		return res, nil
 	}
 	c.report(Progress{Phase: "done", BytesSent: res.Size, BytesTotal: res.Size, Records: res.Revisions})
 	return res, nil
 }
+
+// sendBundle sends the bundle of the changes after acked (up to the
+// limits), and acknowledges the outbox up to its receipt.
+func (c *Client) sendBundle(ctx context.Context, res *Result, acked uint64) error {
+	c.report(Progress{Phase: "export"})
+	data, h, err := c.export(ctx, acked)
+	if err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	u := &upload{c: c, data: data, id: hex.EncodeToString(sum[:]), records: h.Revisions, res: res,
+		create: "/v1/bundles", at: "/v1/uploads/", phase: "upload"}
+	pending, err := c.st.Secret(ctx, SecretPending)
+	resume := err == nil && string(pending) == u.id
+	if !resume {
+		if err := c.st.PutSecret(ctx, SecretPending, []byte(u.id)); err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+	}
+	body, err := u.run(ctx, resume)
+	res.BodyBytes += u.moved.Load()
+	if err != nil {
+		return fmt.Errorf("sync: upload of bundle %.12s (%d bytes, %d revisions): %w", h.ID, len(data), h.Revisions, err)
+	}
+	r, err := bundle.ParseReceipt(body, c.pinned)
+	if err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	if r.Bundle != h.ID || r.Office != c.id.Office || r.OutboxTo != h.OutboxTo {
+		return fmt.Errorf("sync: the receipt is for bundle %.12s of %s up to %d, not the bundle sent (%.12s of %s up to %d)",
+			r.Bundle, r.Office, r.OutboxTo, h.ID, c.id.Office, h.OutboxTo)
+	}
+	if err := c.st.Ack(ctx, r.OutboxTo); err != nil {
+		return fmt.Errorf("sync: acknowledge up to %d: %w", r.OutboxTo, err)
+	}
+	if err := c.st.PutSecret(ctx, SecretPending, nil); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	res.Bundles = append(res.Bundles, Sent{Bundle: h.ID, UploadID: u.id, Size: int64(len(data)), Revisions: h.Revisions, Receipt: r})
+	res.Bundle, res.UploadID, res.Receipt = h.ID, u.id, r
+	res.Size += int64(len(data))
+	res.Revisions += h.Revisions
+	return nil
+}
+
+// export builds the bundle of the changes after acked: at most
+// Options.MaxBundleRevisions of them, fewer if their bundle would pass
+// Options.MaxBundle bytes. The same store and limits give the same bytes,
+// so an interrupted upload is resumed, not restarted.
+func (c *Client) export(ctx context.Context, acked uint64) ([]byte, *bundle.Header, error) {
+	for n := c.o.MaxBundleRevisions; ; n = (n + 1) / 2 {
+		changes, err := c.st.Changes(ctx, acked, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		var revs []*store.Revision
+		for _, ch := range changes {
+			if ch.Rev.Office == c.id.Office { // others' are not ours to sign
+				revs = append(revs, ch.Rev)
+			}
+		}
+		wo := bundle.WriteOptions{Identity: c.id, To: bundle.HQ, OutboxFrom: acked + 1, OutboxTo: acked}
+		if len(changes) > 0 {
+			wo.OutboxTo = changes[len(changes)-1].Seq
+		}
+		buf := &capped{max: c.o.MaxBundle}
+		w, err := bundle.Write(ctx, buf, revs, nil, wo)
+		if errors.Is(err, errOverCap) && n > 1 {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return buf.b.Bytes(), &w.Header, nil
+	}
+}
+
+var errOverCap = errors.New("one revision makes a bundle over the size limit")
 
 // capped is a buffer that refuses to grow past max.
 type capped struct {
@@ -124,18 +196,23 @@ type capped struct {
 
 func (c *capped) Write(p []byte) (int, error) {
 	if int64(c.b.Len()+len(p)) > c.max {
-		return 0, fmt.Errorf("the bundle is over %d bytes (Options.MaxBundle)", c.max)
+		return 0, fmt.Errorf("%w (%d bytes, Options.MaxBundle)", errOverCap, c.max)
 	}
 	return c.b.Write(p)
 }
 
-// upload is one bundle on its way, across attempts.
+// upload is one bundle or attachment on its way, across attempts.
 type upload struct {
 	c       *Client
 	data    []byte
 	id      string
 	records int
 	res     *Result
+	create  string // where a POST creates it: /v1/bundles, /v1/attachments
+	at      string // where HEAD and PATCH reach it, before its id
+	phase   string // of its progress reports: "upload", "attachments"
+	// file and files number an attachment among those being sent.
+	file, files int
 	// moved counts body bytes taken by connections, over all attempts: a
 	// cut attempt's transport may still be reading as the next begins.
 	moved atomic.Int64
@@ -168,11 +245,11 @@ func (u *upload) run(ctx context.Context, resume bool) ([]byte, error) {
 		var err error
 		switch next {
 		case stepPost:
-			a, err = u.send(ctx, http.MethodPost, "/v1/bundles", 0, map[string]string{
+			a, err = u.send(ctx, http.MethodPost, u.create, 0, map[string]string{
 				"Upload-Length": strconv.Itoa(len(u.data)), "Upload-Id": u.id, "Content-Type": "application/octet-stream"})
 		case stepHead:
-			c.report(Progress{Phase: "resume", BytesSent: max(best, 0), BytesTotal: int64(len(u.data)), Records: u.records})
-			a, err = u.c.do(ctx, http.MethodHead, "/v1/uploads/"+u.id, nil, nil, nil)
+			c.report(u.progress("resume", max(best, 0)))
+			a, err = u.c.do(ctx, http.MethodHead, u.at+u.id, nil, nil, nil)
 			u.res.Requests++
 		case stepPatch:
 			u.res.Resumed = true
@@ -183,7 +260,7 @@ func (u *upload) run(ctx context.Context, resume bool) ([]byte, error) {
 				// the rest. It costs a round trip, on resumes only.
 				hdr["Expect"] = "100-continue"
 			}
-			a, err = u.send(ctx, http.MethodPatch, "/v1/uploads/"+u.id, offset, hdr)
+			a, err = u.send(ctx, http.MethodPatch, u.at+u.id, offset, hdr)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -195,7 +272,7 @@ func (u *upload) run(ctx context.Context, resume bool) ([]byte, error) {
 			// A cut or a stall: ask where headquarters stands.
 			u.res.Attempts++
 			failures++
-			if err := u.backoff(ctx, failures, 0, err); err != nil {
+			if err := c.backoff(ctx, failures, 0, err, u.progress("waiting", 0)); err != nil {
 				return nil, err
 			}
 			next = stepHead
@@ -232,7 +309,7 @@ func (u *upload) run(ctx context.Context, resume bool) ([]byte, error) {
 		case a.code == "upload_busy" || a.status == http.StatusTooManyRequests || a.status == http.StatusServiceUnavailable || a.status >= 500:
 			u.res.Attempts++
 			failures++
-			if err := u.backoff(ctx, failures, retryAfter(a.header), a.err()); err != nil {
+			if err := c.backoff(ctx, failures, retryAfter(a.header), a.err(), u.progress("waiting", 0)); err != nil {
 				return nil, err
 			}
 			// 429 and 503 are answered before anything is read or
@@ -247,26 +324,59 @@ func (u *upload) run(ctx context.Context, resume bool) ([]byte, error) {
 	}
 }
 
-// send sends the bundle from offset as the body of one request.
+// send sends the data from offset as the body of one request.
 func (u *upload) send(ctx context.Context, method, path string, offset int64, hdr map[string]string) (*answer, error) {
-	total := int64(len(u.data))
 	u.res.Requests++
-	u.c.report(Progress{Phase: "upload", BytesSent: offset, BytesTotal: total, Records: u.records})
+	u.c.report(u.progress(u.phase, offset))
 	var last int64 // this attempt's count; only its transport calls sent
 	sent := func(n int64) {
 		u.moved.Add(n - last)
 		last = n
-		u.c.report(Progress{Phase: "upload", BytesSent: offset + n, BytesTotal: total, Records: u.records})
+		u.c.report(u.progress(u.phase, offset+n))
 	}
 	return u.c.do(ctx, method, path, hdr, u.data[offset:], sent)
 }
 
-func (u *upload) backoff(ctx context.Context, failures int, atLeast time.Duration, cause error) error {
-	if max := u.c.o.MaxAttempts; max > 0 && failures >= max {
+func (u *upload) progress(phase string, sent int64) Progress {
+	return Progress{Phase: phase, BytesSent: sent, BytesTotal: int64(len(u.data)), Records: u.records, File: u.file, Files: u.files}
+}
+
+// backoff waits before attempt failures+1, reporting p, or gives up after
+// Options.MaxAttempts failures in a row.
+func (c *Client) backoff(ctx context.Context, failures int, atLeast time.Duration, cause error, p Progress) error {
+	if max := c.o.MaxAttempts; max > 0 && failures >= max {
 		return fmt.Errorf("%d attempts in a row without progress, the last: %w", failures, cause)
 	}
-	u.c.report(Progress{Phase: "waiting", BytesTotal: int64(len(u.data)), Records: u.records})
-	return u.c.sleep(ctx, max(u.c.delay(failures), atLeast))
+	c.report(p)
+	return c.sleep(ctx, max(c.delay(failures), atLeast))
+}
+
+// call makes one small request (no upload) until it gets an answer that
+// is not a transient failure: cuts, stalls, 429, 503 and 5xx are retried
+// with backoff, honouring Retry-After. Other refusals are returned as an
+// *APIError. requests and attempts count the requests made and those that
+// failed; p is reported while waiting.
+func (c *Client) call(ctx context.Context, requests, attempts *int, method, path string, hdr map[string]string, body []byte, p Progress) (*answer, error) {
+	for failures := 1; ; failures++ {
+		*requests++
+		a, err := c.do(ctx, method, path, hdr, body, nil)
+		var wait time.Duration
+		switch {
+		case err != nil && (ctx.Err() != nil || permanent(err)):
+			return nil, err
+		case err != nil:
+		case a.status == http.StatusTooManyRequests || a.status >= 500:
+			err, wait = a.err(), retryAfter(a.header)
+		case a.status >= 400:
+			return nil, a.err()
+		default:
+			return a, nil
+		}
+		*attempts++
+		if err := c.backoff(ctx, failures, wait, err, p); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // permanent tells errors that retrying cannot cure.

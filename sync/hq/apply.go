@@ -47,29 +47,28 @@ func refusalOf(err error) *apiError {
 // verified (signature, every revision, every attachment, the id) before
 // anything is applied.
 func (s *Server) process(ctx context.Context, o *Office, path string) (rcpt []byte, bundleID string, refusal *apiError, err error) {
-	keys, err := o.PublicKeys()
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("office %s: enrolled keys: %w", o.Code, err)
-	}
-	ring := bundle.KeyRing{}
-	ring.Add(keys)
-	ro := bundle.ReadOptions{Identities: []age.Identity{s.id.Box}, Keys: ring.Lookup}
-
-	// The header first, unverified, only to name the fault precisely: a
-	// bundle of another office is "not yours", not "unknown key".
-	h, err := readHeader(ctx, path, bundle.ReadOptions{Identities: ro.Identities})
+	// The header first, unverified, to decide whose key must have signed
+	// it (o's own, or the office o forwards for) and to name a fault
+	// precisely: a bundle of another office is "not yours", not "unknown
+	// key".
+	h, err := readHeader(ctx, path, bundle.ReadOptions{Identities: []age.Identity{s.id.Box}})
 	if err != nil {
 		if e := refusalOf(err); e != nil {
 			return nil, "", e, nil
 		}
 		return nil, "", nil, err
 	}
-	switch {
-	case h.Office != o.Code:
-		return nil, "", &apiError{http.StatusForbidden, "foreign", fmt.Sprintf("the bundle carries records of office %s; office %s may send only its own", h.Office, o.Code)}, nil
-	case h.To != bundle.HQ:
-		return nil, "", &apiError{http.StatusUnprocessableEntity, "not_for_us", fmt.Sprintf("the bundle is addressed to %s, not to headquarters (HQ)", h.To)}, nil
+	src, e, err := s.signerOf(ctx, o, h)
+	if e != nil || err != nil {
+		return nil, "", e, err
 	}
+	keys, err := src.PublicKeys()
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("office %s: enrolled keys: %w", src.Code, err)
+	}
+	ring := bundle.KeyRing{}
+	ring.Add(keys)
+	ro := bundle.ReadOptions{Identities: []age.Identity{s.id.Box}, Keys: ring.Lookup}
 	if err := verifyFile(ctx, path, ro); err != nil {
 		if e := refusalOf(err); e != nil {
 			return nil, "", e, nil
@@ -80,11 +79,13 @@ func (s *Server) process(ctx context.Context, o *Office, path string) (rcpt []by
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 	if old, err := loadReceipt(ctx, s.st, h.ID); err != nil || old != nil {
-		if old != nil {
-			s.metrics.replayed.Inc()
-			s.log.Info("bundle replayed", "office", o.Code, "bundle", h.ID)
+		if err != nil {
+			return nil, "", nil, err
 		}
-		return old, h.ID, nil, err
+		s.metrics.replayed.Inc()
+		s.log.Info("bundle replayed", "office", h.Office, "by", o.Code, "bundle", h.ID)
+		rcpt, err := s.replayFor(old, h)
+		return rcpt, h.ID, nil, err
 	}
 	r, err := s.apply(ctx, path, ro)
 	if err != nil {
@@ -105,7 +106,7 @@ func (s *Server) process(ctx context.Context, o *Office, path string) (rcpt []by
 	}
 	s.metrics.applied.Inc()
 	s.metrics.revisions.Add(float64(r.Revisions))
-	s.log.Info("bundle applied", "office", o.Code, "bundle", h.ID, "revisions", r.Revisions, "new", r.New, "rejected", len(r.Rejected))
+	s.log.Info("bundle applied", "office", h.Office, "by", o.Code, "bundle", h.ID, "revisions", r.Revisions, "new", r.New, "rejected", len(r.Rejected))
 	return b, h.ID, nil, nil
 }
 

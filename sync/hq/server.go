@@ -2,6 +2,7 @@ package hq
 
 import (
 	"context"
+	"crypto/cipher"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ const (
 	DefaultRate       = 5         // requests per second per office
 	DefaultMaxUploads = 64        // uploads in flight
 	DefaultReadStall  = 60 * time.Second
+	DefaultUploadTTL  = 7 * 24 * time.Hour // partial uploads untouched this long are removed
 )
 
 // Config is what a Server needs. Store, Dir and Model are required.
@@ -46,6 +48,12 @@ type Config struct {
 	// request ends: what arrived is kept and the upload is released for a
 	// resume, rather than held until TCP keepalive gives up on a dead link.
 	ReadStall time.Duration
+	// MaxAttachment is the largest attachment upload accepted (default
+	// store.MaxAttachment), checked before any of the body is read.
+	MaxAttachment int64
+	// UploadTTL is how long a partial upload is kept without a change
+	// before it is removed (default DefaultUploadTTL).
+	UploadTTL time.Duration
 	Logger    *slog.Logger
 	// Lang is the language of rejection reasons (en, fr, es).
 	Lang string
@@ -68,6 +76,9 @@ type Server struct {
 	busyMu   sync.Mutex
 	busy     map[string]bool // uploads being written: one request at a time each
 	draining chan struct{}
+	sealKey  cipher.AEAD // partial uploads' frames (upload_seal.go)
+	named    named       // attachments each office's revisions name
+	sweep    sweeper
 }
 
 // New makes a server over an open store, creating headquarters' keys on
@@ -88,6 +99,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.ReadStall <= 0 {
 		cfg.ReadStall = DefaultReadStall
 	}
+	if cfg.MaxAttachment <= 0 {
+		cfg.MaxAttachment = store.MaxAttachment
+	}
+	if cfg.UploadTTL <= 0 {
+		cfg.UploadTTL = DefaultUploadTTL
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -105,6 +122,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(s.uploads, 0o700); err != nil {
 		return nil, fmt.Errorf("hq: uploads directory: %w", err)
 	}
+	if s.sealKey, err = uploadAEAD(ctx, cfg.Store); err != nil {
+		return nil, err
+	}
+	s.sweepUploads(time.Now(), true)
 	s.routes()
 	return s, nil
 }
@@ -131,7 +152,11 @@ func (s *Server) routes() {
 	// method gets the same JSON refusal as everything else.
 	s.mux.Handle("/v1/enrol", s.route("enrol", map[string]http.HandlerFunc{http.MethodPost: s.enrol}))
 	s.mux.Handle("/v1/bundles", s.route("bundles", map[string]http.HandlerFunc{http.MethodPost: s.postBundle}))
+	s.mux.Handle("/v1/changes", s.route("changes", map[string]http.HandlerFunc{http.MethodGet: s.getChanges}))
 	s.mux.Handle("/v1/uploads/{id}", s.route("uploads", map[string]http.HandlerFunc{http.MethodHead: s.headUpload, http.MethodPatch: s.patchUpload}))
+	s.mux.Handle("/v1/attachments", s.route("attachments", map[string]http.HandlerFunc{http.MethodPost: s.postAttachment}))
+	s.mux.Handle("/v1/attachments/missing", s.route("attachments_missing", map[string]http.HandlerFunc{http.MethodPost: s.postMissing}))
+	s.mux.Handle("/v1/attachments/{id}", s.route("attachment", map[string]http.HandlerFunc{http.MethodHead: s.headAttachment, http.MethodPatch: s.patchAttachment}))
 	s.mux.Handle("/healthz", s.route("healthz", map[string]http.HandlerFunc{http.MethodGet: s.healthz, http.MethodHead: s.healthz}))
 	s.mux.Handle("/metrics", s.route("metrics", map[string]http.HandlerFunc{http.MethodGet: s.metrics.serve}))
 	s.mux.Handle("/", s.route("unknown", map[string]http.HandlerFunc{}))

@@ -18,23 +18,41 @@ import (
 
 // An upload is kept per office under uploads/<office>/:
 //
-//	<id>.len   the declared Upload-Length, written (and fsynced) first
-//	<id>.part  the bytes received so far: its size is the offset
-//	<id>.done  once applied: the bundle id, so a client that lost the
-//	           receipt gets it back from HEAD + PATCH without resending
+//	<id>.len     the declared Upload-Length, written (and fsynced) first
+//	<id>.frames  the bytes received so far, sealed in frames (upload_seal.go):
+//	             the plaintext length of its complete frames is the offset
+//	<id>.done    once applied: the bundle id, so a client that lost the
+//	             receipt gets it back from HEAD + PATCH without resending
+//	<id>.plain   while a complete bundle is verified and applied only: its
+//	             plaintext, which sync/bundle reads by path
 //
-// Offices are kept apart so that one office can neither read nor resume
-// another's upload by guessing its id.
+// Attachments' files have the prefix "a-", so a bundle and an attachment
+// with the same SHA-256 are two uploads. Offices are kept apart so that
+// one office can neither read nor resume another's upload by guessing its
+// id.
 type upload struct {
-	key                   string // office/id, for the busy set
-	id                    string
-	lenPath, part, doneID string
+	kind                         *uploadKind
+	key                          string // office/<prefix><id>: the busy set, the frames' additional data
+	id                           string
+	lenPath, part, doneID, plain string
 }
 
-func (s *Server) upload(office, id string) upload {
-	dir := filepath.Join(s.uploads, office)
-	return upload{key: office + "/" + id, id: id, lenPath: filepath.Join(dir, id+".len"),
-		part: filepath.Join(dir, id+".part"), doneID: filepath.Join(dir, id+".done")}
+// uploadKind is what an upload carries.
+type uploadKind struct {
+	name   string // in messages
+	prefix string // of its file names
+	route  string // where HEAD and PATCH reach it
+}
+
+var (
+	kindBundle     = &uploadKind{name: "bundle", route: "/v1/uploads/"}
+	kindAttachment = &uploadKind{name: "attachment", prefix: "a-", route: "/v1/attachments/"}
+)
+
+func (s *Server) upload(kind *uploadKind, office, id string) upload {
+	base := filepath.Join(s.uploads, office, kind.prefix+id)
+	return upload{kind: kind, key: office + "/" + kind.prefix + id, id: id, lenPath: base + ".len",
+		part: base + ".frames", doneID: base + ".done", plain: base + ".plain"}
 }
 
 // parseUploadID checks a client-chosen upload id: 16 to 128 hex digits
@@ -64,7 +82,7 @@ func parseLength(name, s string) (int64, error) {
 
 // uploadLength reads the length of a new upload and checks it against the
 // limit before any of the body is read.
-func (s *Server) uploadLength(r *http.Request) (int64, *apiError) {
+func (s *Server) uploadLength(r *http.Request, kind *uploadKind, limit int64) (int64, *apiError) {
 	var length int64 = -1
 	if v := r.Header.Get("Upload-Length"); v != "" {
 		n, err := parseLength("Upload-Length", v)
@@ -78,11 +96,11 @@ func (s *Server) uploadLength(r *http.Request) (int64, *apiError) {
 	}
 	switch {
 	case length < 0:
-		return 0, &apiError{http.StatusLengthRequired, "length_required", "send Upload-Length (the bundle's size in bytes) or Content-Length"}
+		return 0, &apiError{http.StatusLengthRequired, "length_required", fmt.Sprintf("send Upload-Length (the %s's size in bytes) or Content-Length", kind.name)}
 	case length == 0:
-		return 0, &apiError{http.StatusBadRequest, "malformed", "the bundle is empty"}
-	case length > s.cfg.MaxBundle:
-		return 0, &apiError{http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the bundle is %d bytes, headquarters accepts at most %d: export it in smaller parts", length, s.cfg.MaxBundle)}
+		return 0, &apiError{http.StatusBadRequest, "malformed", fmt.Sprintf("the %s is empty", kind.name)}
+	case length > limit:
+		return 0, &apiError{http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the %s is %d bytes, headquarters accepts at most %d: send it in smaller parts", kind.name, length, limit)}
 	case r.ContentLength > length:
 		return 0, &apiError{http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the body (%d bytes) is longer than Upload-Length (%d)", r.ContentLength, length)}
 	}
@@ -132,13 +150,9 @@ func (s *Server) postBundle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	length, e := s.uploadLength(r)
+	length, e := s.uploadLength(r, kindBundle, s.cfg.MaxBundle)
 	if e != nil {
-		if e.Status == http.StatusRequestEntityTooLarge {
-			s.metrics.refused(e.Code)
-			w.Header().Set("Connection", "close") // do not read what is refused
-		}
-		s.refuse(w, r, e)
+		s.refuseLength(w, r, e)
 		return
 	}
 	id := r.Header.Get("Upload-Id")
@@ -152,7 +166,21 @@ func (s *Server) postBundle(w http.ResponseWriter, r *http.Request) {
 	} else {
 		id = v
 	}
-	u := s.upload(o.Code, id)
+	s.start(w, r, o, s.upload(kindBundle, o.Code, id), length)
+}
+
+// refuseLength refuses a length without reading the body.
+func (s *Server) refuseLength(w http.ResponseWriter, r *http.Request, e *apiError) {
+	if e.Status == http.StatusRequestEntityTooLarge {
+		s.metrics.refused(e.Code)
+		w.Header().Set("Connection", "close") // do not read what is refused
+	}
+	s.refuse(w, r, e)
+}
+
+// start creates upload u afresh, whatever an earlier one left, and
+// receives the body.
+func (s *Server) start(w http.ResponseWriter, r *http.Request, o *Office, u upload, length int64) {
 	if !s.lock(u) {
 		s.refuse(w, r, errBusy)
 		return
@@ -162,13 +190,13 @@ func (s *Server) postBundle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.release()
-	// A POST starts the upload afresh, whatever an earlier one left.
+	s.sweepMaybe(time.Now())
 	if err := s.create(u, length); err != nil {
 		s.refuse(w, r, &apiError{http.StatusInternalServerError, "internal", err.Error()})
 		return
 	}
-	w.Header().Set("Location", "/v1/uploads/"+id)
-	s.receive(w, r, o, u, 0, length)
+	w.Header().Set("Location", u.kind.route+u.id)
+	s.receive(w, r, o, u, frames{}, length)
 }
 
 func (s *Server) create(u upload, length int64) error {
@@ -210,40 +238,42 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// state reads an upload's declared length, current offset and, once
-// applied, its bundle id.
-func (s *Server) state(u upload) (length, offset int64, bundleID string, err error) {
+// state reads an upload's declared length, where its complete frames end
+// and, once applied, its bundle id (the offset is then the length).
+func (s *Server) state(u upload) (length int64, fr frames, bundleID string, err error) {
 	b, err := os.ReadFile(u.lenPath)
 	if err != nil {
-		return 0, 0, "", err
+		return 0, frames{}, "", err
 	}
 	if length, err = parseLength("stored length", strings.TrimSpace(string(b))); err != nil {
-		return 0, 0, "", err
+		return 0, frames{}, "", err
 	}
 	if d, err := os.ReadFile(u.doneID); err == nil {
-		return length, length, strings.TrimSpace(string(d)), nil
+		return length, frames{plain: length}, strings.TrimSpace(string(d)), nil
 	}
-	fi, err := os.Stat(u.part)
+	f, err := os.Open(u.part)
 	if err != nil {
-		return 0, 0, "", err
+		return 0, frames{}, "", err
 	}
-	return length, fi.Size(), "", nil
+	defer f.Close()
+	fr, err = scanFrames(f)
+	return length, fr, "", err
 }
 
-// receive appends the body to the upload from offset; when the upload is
-// complete it is verified and applied.
-func (s *Server) receive(w http.ResponseWriter, r *http.Request, o *Office, u upload, offset, length int64) {
+// receive appends the body to the upload after its complete frames fr;
+// when the upload is complete it is verified and applied.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request, o *Office, u upload, fr frames, length int64) {
 	f, err := os.OpenFile(u.part, os.O_WRONLY, 0)
 	if err != nil {
 		s.refuse(w, r, &apiError{http.StatusInternalServerError, "internal", fmt.Sprintf("open upload: %v", err)})
 		return
 	}
-	if err := f.Truncate(offset); err != nil { // drop any tail a crash left beyond the offset
+	if err := f.Truncate(fr.end); err != nil { // drop a frame a crash cut
 		f.Close()
 		s.refuse(w, r, &apiError{http.StatusInternalServerError, "internal", fmt.Sprintf("upload: %v", err)})
 		return
 	}
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+	if _, err := f.Seek(fr.end, io.SeekStart); err != nil {
 		f.Close()
 		s.refuse(w, r, &apiError{http.StatusInternalServerError, "internal", fmt.Sprintf("upload: %v", err)})
 		return
@@ -253,14 +283,15 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, o *Office, u up
 	// its lock) until TCP keepalive gives up, and every resume in the
 	// meantime would be answered upload_busy.
 	body := &stallReader{r: r.Body, rc: http.NewResponseController(w), stall: s.cfg.ReadStall}
-	n, rerr := io.Copy(f, io.LimitReader(body, length-offset))
-	// Whatever arrived is kept and made durable: it is where the client
-	// resumes from.
+	sw := &sealer{f: f, aead: s.sealKey, key: u.key, index: fr.count}
+	n, rerr := io.Copy(sw, io.LimitReader(body, length-fr.plain))
+	// Whatever arrived is sealed, kept and made durable: it is where the
+	// client resumes from.
 	serr := f.Sync()
 	if cerr := f.Close(); serr == nil {
 		serr = cerr
 	}
-	offset += n
+	offset := fr.plain + n
 	s.metrics.bytesIn.Add(float64(n))
 	if rec, ok := w.(*recorder); ok {
 		rec.in = n
@@ -270,11 +301,12 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, o *Office, u up
 	var wErr *os.PathError
 	switch {
 	case serr != nil || errors.As(rerr, &wErr):
+		w.Header().Del("Upload-Offset") // unknown: HEAD says
 		s.refuse(w, r, &apiError{http.StatusInternalServerError, "internal", fmt.Sprintf("save upload: %v %v", rerr, serr)})
 		return
 	case rerr != nil:
-		s.log.Info("upload cut", "office", o.Code, "upload", u.id, "offset", offset, "length", length, "error", rerr)
-		s.refuse(w, r, &apiError{http.StatusBadRequest, "incomplete", fmt.Sprintf("the body was cut after %d of %d bytes: they are kept; HEAD /v1/uploads/%s and PATCH the rest", offset, length, u.id)})
+		s.log.Info("upload cut", "office", o.Code, "upload", u.key, "offset", offset, "length", length, "error", rerr)
+		s.refuse(w, r, &apiError{http.StatusBadRequest, "incomplete", fmt.Sprintf("the body was cut after %d of %d bytes: they are kept; HEAD %s%s and PATCH the rest", offset, length, u.kind.route, u.id)})
 		return
 	case offset < length:
 		w.WriteHeader(http.StatusNoContent) // a deliberate part: say where to go on
@@ -282,14 +314,24 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, o *Office, u up
 	}
 	var one [1]byte
 	if k, _ := body.Read(one[:]); k > 0 {
-		os.Remove(u.part)
-		os.Remove(u.lenPath)
+		s.forget(u)
 		s.metrics.refused("too_large")
 		w.Header().Set("Connection", "close")
 		s.refuse(w, r, &apiError{http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the body is longer than Upload-Length (%d bytes)", length)})
 		return
 	}
+	if u.kind == kindAttachment {
+		s.completeAttachment(w, r, o, u, length)
+		return
+	}
 	s.complete(w, r, o, u)
+}
+
+// forget removes every file of an upload.
+func (s *Server) forget(u upload) {
+	for _, p := range []string{u.part, u.plain, u.lenPath, u.doneID} {
+		os.Remove(p)
+	}
 }
 
 // stallReader sets a read deadline before each read of a request body,
@@ -307,24 +349,31 @@ func (s *stallReader) Read(p []byte) (int, error) {
 	return s.r.Read(p)
 }
 
-// complete verifies and applies a whole upload and answers with the
+// complete verifies and applies a whole bundle upload and answers with the
 // receipt, or refuses it and forgets it.
 func (s *Server) complete(w http.ResponseWriter, r *http.Request, o *Office, u upload) {
 	// The client may be gone; applying what arrived whole still finishes,
 	// so the next HEAD + PATCH finds the receipt.
 	ctx := context.WithoutCancel(r.Context())
-	rcpt, bundleID, e, err := s.process(ctx, o, u.part)
+	if e := s.unsealTo(u, u.plain); e != nil {
+		s.refuse(w, r, e)
+		return
+	}
+	rcpt, bundleID, e, err := s.process(ctx, o, u.plain)
+	os.Remove(u.plain)
 	switch {
 	case err != nil:
 		// Kept: a PATCH at the full offset with no body tries again.
 		s.refuse(w, r, &apiError{http.StatusInternalServerError, "internal", err.Error()})
 	case e != nil:
 		s.metrics.refused(e.Code)
-		os.Remove(u.part)
-		os.Remove(u.lenPath)
+		s.forget(u)
 		s.log.Warn("bundle refused", "office", o.Code, "upload", u.id, "error", e.Code, "reason", e.Reason)
 		s.refuse(w, r, e)
 	default:
+		// The records are in the store now: the partial upload goes at
+		// once; the small .done (a bundle id) stays until UploadTTL so a
+		// lost receipt is fetched without resending.
 		if err := writeSynced(u.doneID, []byte(bundleID)); err == nil {
 			os.Remove(u.part)
 		}
@@ -332,7 +381,28 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, o *Office, u u
 	}
 }
 
-func (s *Server) uploadFromPath(w http.ResponseWriter, r *http.Request) (*Office, upload, bool) {
+// unsealTo writes the plaintext of a complete bundle upload to path, for
+// sync/bundle to read. A damaged upload is forgotten: the client's next
+// HEAD finds none and it starts again.
+func (s *Server) unsealTo(u upload, path string) *apiError {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return &apiError{http.StatusInternalServerError, "internal", fmt.Sprintf("open upload: %v", err)}
+	}
+	_, err = unseal(s.sealKey, u.key, u.part, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		s.forget(u)
+		return &apiError{http.StatusInternalServerError, "internal", fmt.Sprintf("read upload: %v: send it again", err)}
+	}
+	return nil
+}
+
+// uploadFromPath authenticates the caller and names the upload of kind
+// in the request's path.
+func (s *Server) uploadFromPath(w http.ResponseWriter, r *http.Request, kind *uploadKind) (*Office, upload, bool) {
 	o, ok := s.authenticate(w, r)
 	if !ok {
 		return nil, upload{}, false
@@ -342,18 +412,26 @@ func (s *Server) uploadFromPath(w http.ResponseWriter, r *http.Request) (*Office
 		s.refuse(w, r, &apiError{http.StatusBadRequest, "bad_header", err.Error()})
 		return nil, upload{}, false
 	}
-	return o, s.upload(o.Code, id), true
+	return o, s.upload(kind, o.Code, id), true
 }
 
-var errNoUpload = &apiError{http.StatusNotFound, "no_upload", "no such upload for this office: it was never created, or it was refused; POST the bundle again"}
+var errNoUpload = &apiError{http.StatusNotFound, "no_upload", "no such upload for this office: it was never created, or it was refused or expired; POST it again"}
 
-// headUpload says how much of an upload has arrived.
 func (s *Server) headUpload(w http.ResponseWriter, r *http.Request) {
-	_, u, ok := s.uploadFromPath(w, r)
+	s.head(w, r, kindBundle)
+}
+
+// head says how much of an upload has arrived.
+func (s *Server) head(w http.ResponseWriter, r *http.Request, kind *uploadKind) {
+	o, u, ok := s.uploadFromPath(w, r, kind)
 	if !ok {
 		return
 	}
-	length, offset, _, err := s.state(u)
+	length, fr, _, err := s.state(u)
+	if errors.Is(err, fs.ErrNotExist) && kind == kindAttachment {
+		length, err = s.heldSize(r.Context(), o, u.id)
+		fr.plain = length
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		s.refuse(w, r, errNoUpload)
 		return
@@ -363,14 +441,18 @@ func (s *Server) headUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Upload-Offset", strconv.FormatInt(offset, 10))
+	w.Header().Set("Upload-Offset", strconv.FormatInt(fr.plain, 10))
 	w.Header().Set("Upload-Length", strconv.FormatInt(length, 10))
 	w.WriteHeader(http.StatusOK)
 }
 
-// patchUpload continues an upload from Upload-Offset.
 func (s *Server) patchUpload(w http.ResponseWriter, r *http.Request) {
-	o, u, ok := s.uploadFromPath(w, r)
+	s.patch(w, r, kindBundle)
+}
+
+// patch continues an upload from Upload-Offset.
+func (s *Server) patch(w http.ResponseWriter, r *http.Request, kind *uploadKind) {
+	o, u, ok := s.uploadFromPath(w, r, kind)
 	if !ok {
 		return
 	}
@@ -384,7 +466,10 @@ func (s *Server) patchUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.unlock(u)
-	length, cur, done, err := s.state(u)
+	length, fr, done, err := s.state(u)
+	if errors.Is(err, fs.ErrNotExist) && kind == kindAttachment && s.answerHeld(w, r, o, u.id) {
+		return // stored already: the answer of its last PATCH was lost
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		s.refuse(w, r, errNoUpload)
 		return
@@ -393,9 +478,9 @@ func (s *Server) patchUpload(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, &apiError{http.StatusInternalServerError, "internal", err.Error()})
 		return
 	}
-	if offset != cur {
-		w.Header().Set("Upload-Offset", strconv.FormatInt(cur, 10))
-		s.refuse(w, r, &apiError{http.StatusConflict, "offset_mismatch", fmt.Sprintf("Upload-Offset %d, but headquarters holds %d bytes: continue from %d", offset, cur, cur)})
+	if offset != fr.plain {
+		w.Header().Set("Upload-Offset", strconv.FormatInt(fr.plain, 10))
+		s.refuse(w, r, &apiError{http.StatusConflict, "offset_mismatch", fmt.Sprintf("Upload-Offset %d, but headquarters holds %d bytes: continue from %d", offset, fr.plain, fr.plain)})
 		return
 	}
 	if r.ContentLength > length-offset {
@@ -421,5 +506,5 @@ func (s *Server) patchUpload(w http.ResponseWriter, r *http.Request) {
 	if offset > 0 {
 		s.metrics.resumes.Inc()
 	}
-	s.receive(w, r, o, u, offset, length)
+	s.receive(w, r, o, u, fr, length)
 }
