@@ -27,7 +27,7 @@ bench: deps ## benchmarks, 5 runs each (feed the output to benchstat); the first
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 90m ./data/... ./cmd/... ./app/...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
-	@set -e; for pkg in $$($(GO) list ./data/... ./cmd/...); do \
+	@set -e; for pkg in $$($(GO) list ./data/... ./sync/... ./cmd/...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo "== $$pkg $$f"; \
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg; \

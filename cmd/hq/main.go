@@ -18,11 +18,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
+	"slices"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -38,7 +39,8 @@ import (
 const usage = `hq: the Field Results headquarters endpoint
 
   hq serve [--addr HOST:PORT] [--data DIR] [--tls-cert FILE --tls-key FILE | --insecure]
-           [--max-bundle BYTES] [--rate N] [--max-uploads N] [--shutdown-timeout D]
+           [--max-bundle BYTES] [--rate N] [--max-uploads N] [--read-stall D] [--upload-ttl D]
+           [--max-attachment BYTES] [--shutdown-timeout D]
       receive bundles from enrolled offices (API under /v1/, /healthz, /metrics)
   hq office add CODE      add an office of the framework's registry; prints its one-time enrolment code
   hq office list          list the offices and their status
@@ -48,7 +50,8 @@ const usage = `hq: the Field Results headquarters endpoint
 
 Every command takes --data DIR (default ./hq-data, or HQ_DATA). Each serve flag is also an
 environment variable: HQ_ADDR, HQ_TLS_CERT, HQ_TLS_KEY, HQ_INSECURE=1, HQ_MAX_BUNDLE, HQ_RATE,
-HQ_MAX_UPLOADS, HQ_SHUTDOWN_TIMEOUT. The store's passphrase is read from HQ_PASSPHRASE, or asked
+HQ_MAX_UPLOADS, HQ_READ_STALL, HQ_UPLOAD_TTL, HQ_MAX_ATTACHMENT, HQ_SHUTDOWN_TIMEOUT; a value
+that cannot be read stops the server with a message. The store's passphrase is read from HQ_PASSPHRASE, or asked
 on the terminal. office commands reach a running server through its admin socket (DIR/admin.sock,
 owner only; they still need the passphrase), or open the store when no server runs.
 `
@@ -132,18 +135,30 @@ func env(name, def string) string {
 	return def
 }
 
-func envInt(name string, def int64) int64 {
-	if n, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil {
-		return n
+// fromEnv sets each flag from its HQ_* variable, when set, through the
+// flag's own parser: a value it cannot read is an error naming the
+// variable, not a silent default. Flags on the command line, parsed
+// after, win over the environment.
+func fromEnv(fs *flag.FlagSet, vars map[string]string) error {
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
+		v, ok := os.LookupEnv(vars[name])
+		if !ok || v == "" {
+			continue
+		}
+		if err := fs.Set(name, v); err != nil {
+			want := "a number"
+			switch fs.Lookup(name).DefValue {
+			case "true", "false":
+				want = "1 or 0"
+			default:
+				if _, derr := time.ParseDuration(fs.Lookup(name).DefValue); derr == nil {
+					want = "a duration such as 90s or 5m"
+				}
+			}
+			return usageError{fmt.Sprintf("%s=%q is not %s (%v); it sets --%s: %s", vars[name], v, want, err, name, fs.Lookup(name).Usage)}
+		}
 	}
-	return def
-}
-
-func envFloat(name string, def float64) float64 {
-	if n, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
-		return n
-	}
-	return def
+	return nil
 }
 
 func (c cmdCtx) flags(name string) (*flag.FlagSet, *string) {
@@ -224,20 +239,23 @@ func closeStore(s *store.Store, err *error) {
 
 func (c cmdCtx) serve(args []string) (err error) {
 	fs, data := c.flags("serve")
-	addr := fs.String("addr", env("HQ_ADDR", ":8443"), "address to listen on (HQ_ADDR)")
-	cert := fs.String("tls-cert", env("HQ_TLS_CERT", ""), "TLS certificate chain, PEM (HQ_TLS_CERT)")
-	key := fs.String("tls-key", env("HQ_TLS_KEY", ""), "TLS private key, PEM (HQ_TLS_KEY)")
-	insecure := fs.Bool("insecure", env("HQ_INSECURE", "") == "1", "serve plain HTTP: local testing only (HQ_INSECURE=1)")
-	maxBundle := fs.Int64("max-bundle", envInt("HQ_MAX_BUNDLE", hq.DefaultMaxBundle), "largest bundle accepted, bytes (HQ_MAX_BUNDLE)")
-	rate := fs.Float64("rate", envFloat("HQ_RATE", hq.DefaultRate), "requests per second per office (HQ_RATE)")
-	maxUploads := fs.Int64("max-uploads", envInt("HQ_MAX_UPLOADS", hq.DefaultMaxUploads), "uploads in flight (HQ_MAX_UPLOADS)")
-	stall, _ := time.ParseDuration(env("HQ_READ_STALL", hq.DefaultReadStall.String()))
-	readStall := fs.Duration("read-stall", stall, "how long an upload's body may stop moving before the request ends, keeping what arrived (HQ_READ_STALL)")
-	ttl, _ := time.ParseDuration(env("HQ_UPLOAD_TTL", hq.DefaultUploadTTL.String()))
-	uploadTTL := fs.Duration("upload-ttl", ttl, "how long a partial upload is kept untouched before it is removed (HQ_UPLOAD_TTL)")
-	maxAttachment := fs.Int64("max-attachment", envInt("HQ_MAX_ATTACHMENT", store.MaxAttachment), "largest attachment accepted, bytes (HQ_MAX_ATTACHMENT)")
-	grace, _ := time.ParseDuration(env("HQ_SHUTDOWN_TIMEOUT", "30s"))
-	shutdown := fs.Duration("shutdown-timeout", grace, "how long in-flight requests may finish at shutdown (HQ_SHUTDOWN_TIMEOUT)")
+	addr := fs.String("addr", ":8443", "address to listen on (HQ_ADDR)")
+	cert := fs.String("tls-cert", "", "TLS certificate chain, PEM (HQ_TLS_CERT)")
+	key := fs.String("tls-key", "", "TLS private key, PEM (HQ_TLS_KEY)")
+	insecure := fs.Bool("insecure", false, "serve plain HTTP: local testing only (HQ_INSECURE=1)")
+	maxBundle := fs.Int64("max-bundle", hq.DefaultMaxBundle, "largest bundle accepted, bytes (HQ_MAX_BUNDLE)")
+	rate := fs.Float64("rate", hq.DefaultRate, "requests per second per office (HQ_RATE)")
+	maxUploads := fs.Int64("max-uploads", hq.DefaultMaxUploads, "uploads in flight (HQ_MAX_UPLOADS)")
+	readStall := fs.Duration("read-stall", hq.DefaultReadStall, "how long an upload's body may stop moving before the request ends, keeping what arrived (HQ_READ_STALL)")
+	uploadTTL := fs.Duration("upload-ttl", hq.DefaultUploadTTL, "how long a partial upload is kept untouched before it is removed (HQ_UPLOAD_TTL)")
+	maxAttachment := fs.Int64("max-attachment", store.MaxAttachment, "largest attachment accepted, bytes (HQ_MAX_ATTACHMENT)")
+	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may finish at shutdown (HQ_SHUTDOWN_TIMEOUT)")
+	if err := fromEnv(fs, map[string]string{"addr": "HQ_ADDR", "tls-cert": "HQ_TLS_CERT", "tls-key": "HQ_TLS_KEY",
+		"insecure": "HQ_INSECURE", "max-bundle": "HQ_MAX_BUNDLE", "rate": "HQ_RATE", "max-uploads": "HQ_MAX_UPLOADS",
+		"read-stall": "HQ_READ_STALL", "upload-ttl": "HQ_UPLOAD_TTL", "max-attachment": "HQ_MAX_ATTACHMENT",
+		"shutdown-timeout": "HQ_SHUTDOWN_TIMEOUT"}); err != nil {
+		return err
+	}
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
